@@ -1,0 +1,24 @@
+import type { FastifyRequest } from "fastify";
+import { AppError } from "../domain/errors.js";
+import type { Authenticator } from "../identity/authenticator.js";
+import type { Principal } from "../identity/principal.js";
+import type { JobServiceDeps } from "../jobs/job-service-deps.js";
+import type { ApiMetrics } from "./api-metrics.js";
+
+export interface ApiDeps {
+  readonly jobs: JobServiceDeps;
+  readonly authenticator: Authenticator;
+  readonly metrics: ApiMetrics;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** The authenticated caller; the auth hook guarantees one on /skaha routes. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError("UNAUTHENTICATED", "Authentication required.");
+  return request.principal;
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { invalid } from "../../domain/errors.js";
+import { formatEventTable, toEventJson } from "../../domain/job-event.js";
+import type { Job } from "../../domain/job.js";
+import { toPublicSessionJson, toSessionJson, type ApiVersion } from "../../domain/session-view.js";
+import { createSessions } from "../../jobs/create-sessions.js";
+import { deleteSession } from "../../jobs/delete-session.js";
+import { findOwnSession } from "../../jobs/find-session.js";
+import { listSessions } from "../../jobs/list-sessions.js";
+import { platformStats } from "../../jobs/platform-info.js";
+import { renewSession } from "../../jobs/renew-session.js";
+import { sessionEvents } from "../../jobs/session-events.js";
+import { sessionLogs } from "../../jobs/session-logs.js";
+import { liveUsage, sessionStats } from "../../jobs/session-usage.js";
+import { principalOf, type ApiDeps } from "../api-deps.js";
+import { collectParams, countParam, flagParam, queryParam, wantsJson } from "../request-params.js";
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+const LIST_VIEWS = ["all", "stats", "interactive"] as const;
+const SESSION_VIEWS = ["logs", "events"] as const;
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(v)) throw invalid(`Invalid value for '${name}': ${value}. Allowed: ${allowed.join(", ")}.`, { parameter: name });
+  return v as T;
+}
+
+/** The `/session` resource of one API version; v0 and v1 differ only in status words. */
+export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): void {
+  const d = deps.jobs;
+  const json = (job: Job) => toSessionJson(job, version, { pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined });
+
+  app.get("/session", async (request, reply) => {
+    const view = oneOf("view", queryParam(request, "view"), LIST_VIEWS);
+    if (view === "stats") return reply.send(await platformStats(d));
+    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), status: queryParam(request, "status"), view });
+    return reply.send(view === "all" ? jobs.map((j) => toPublicSessionJson(j, version)) : jobs.map(json));
+  });
+
+  app.post("/session", async (request, reply) => {
+    const header = request.headers["x-skaha-registry-auth"];
+    const jobs = await createSessions(d, principalOf(request), {
+      params: await collectParams(request),
+      registryAuthHeader: Array.isArray(header) ? header[0] : header,
+    });
+    deps.metrics.sessionsCreated.inc(jobs.length);
+    if (wantsJson(request)) {
+      const shaped = jobs.map((j) => ({ ...json(j), sessionId: j.id }));
+      return reply.type("application/json").send(shaped.length === 1 ? shaped[0] : shaped);
+    }
+    return reply.type("text/plain; charset=utf-8").send(jobs.map((j) => `${j.id}\n`).join(""));
+  });
+
+  app.delete("/session", async () => {
+    throw invalid("Cannot kill all sessions: DELETE /session/{id} one at a time.");
+  });
+
+  app.get("/session/:id", async (request: IdRequest, reply) => {
+    const view = oneOf("view", queryParam(request, "view"), SESSION_VIEWS);
+    if (view === "logs") return sendLogs(request, reply);
+    if (view === "events") return sendEvents(request, reply);
+    const job = await findOwnSession(d, principalOf(request), request.params.id);
+    return reply.send(toSessionJson(job, version, {
+      usage: await liveUsage(d, job).catch(() => undefined),
+      pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined,
+    }));
+  });
+
+  const sendLogs = async (request: IdRequest, reply: FastifyReply) => {
+    const abort = new AbortController();
+    // The response's close (not the request's, which fires once the body is read) means the client left.
+    reply.raw.on("close", () => abort.abort());
+    const stream = await sessionLogs(d, principalOf(request), request.params.id, {
+      follow: flagParam(request, "follow"),
+      tail: countParam(request, "tail"),
+      signal: abort.signal,
+    });
+    return reply.type("text/plain; charset=utf-8").send(stream);
+  };
+
+  const sendEvents = async (request: IdRequest, reply: FastifyReply) => {
+    const events = await sessionEvents(d, principalOf(request), request.params.id);
+    if (wantsJson(request)) return reply.type("application/json").send(events.map(toEventJson));
+    return reply.type("text/plain; charset=utf-8").send(formatEventTable(events));
+  };
+
+  app.get("/session/:id/logs", sendLogs);
+  app.get("/session/:id/events", sendEvents);
+  app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(await sessionStats(d, principalOf(request), request.params.id, version)));
+
+  app.post("/session/:id", async (request: IdRequest, reply) => {
+    const params = await collectParams(request);
+    const action = params.get("action")?.[0];
+    if (action === undefined) throw invalid("Cannot modify an existing session: send action=renew to extend its expiry.", { parameter: "action" });
+    if (typeof action !== "string" || action.trim().toLowerCase() !== "renew") throw invalid(`unrecognized action: ${typeof action === "string" ? action : "?"}. Allowed: renew.`, { parameter: "action" });
+    await renewSession(d, principalOf(request), request.params.id);
+    return reply.code(200).send("");
+  });
+
+  app.delete("/session/:id", async (request: IdRequest, reply) => {
+    await deleteSession(d, principalOf(request), request.params.id);
+    return reply.code(200).send("");
+  });
+}

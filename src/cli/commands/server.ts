@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { destination, pino } from "pino";
+import { loadConfig, type ConfigFlags } from "../../config/load-config.js";
+import { startServer } from "../../main.js";
+
+export interface ServerFlags extends ConfigFlags {}
+
+/** `skyrun server`: runs the service until SIGINT or SIGTERM. */
+export function registerServerCommand(program: Command): void {
+  program.command("server")
+    .description("run the skyrun service (SQLite + Podman by default)")
+    .option("--listen <host:port>", "address to listen on (default 127.0.0.1:8080)")
+    .option("--data-dir <dir>", "data directory (default ~/.local/share/skyrun)")
+    .option("--cores <n>", "cores offered to jobs (default: this machine's)")
+    .option("--ram <gb>", "RAM in GB offered to jobs (default: this machine's)")
+    .option("--gpus <n>", "GPUs offered to jobs (default 0)")
+    .option("--database <url>", "postgres://… URL or SQLite file (default <data-dir>/skyrun.db)")
+    .option("--executor <kind>", "local (Podman) or slurm")
+    .option("--config <file>", "YAML configuration file (default <data-dir>/skyrun.yaml if present)")
+    .option("--log-level <level>", "fatal, error, warn, info, debug")
+    .action(async (flags: ServerFlags) => {
+      const config = loadConfig(flags, process.env);
+      const log = pino({ level: config.log.level, redact: ["req.headers.authorization", "req.headers[\"x-skaha-registry-auth\"]"] }, destination(2));
+      const server = await startServer(config, { log });
+      const users = await server.store.users.list();
+      const base = `${server.url}/skaha/v0`;
+      process.stderr.write(`skyrun is running at ${server.url} (data in ${config.dataDir})\n`);
+      if (users.length === 0) {
+        process.stderr.write([
+          "No users yet. In another terminal:",
+          `  npx skyrun users add alice --data-dir ${config.dataDir}`,
+          `  TOKEN=$(npx skyrun tokens create alice --data-dir ${config.dataDir} | tail -n 1)`,
+          `  curl -H "Authorization: Bearer $TOKEN" ${base}/session -d name=hello -d image=localhost/skyrun-demo:latest --data-urlencode "cmd=echo hello from skyrun"`,
+          `  curl -H "Authorization: Bearer $TOKEN" "${base}/session/<id>?view=logs"`,
+          "",
+        ].join("\n"));
+      }
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, "shutting down");
+        server.close().then(() => process.exit(0), (e: unknown) => {
+          log.error({ err: e }, "shutdown failed");
+          process.exit(1);
+        });
+      };
+      process.on("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+    });
+}

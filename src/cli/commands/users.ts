@@ -1,0 +1,58 @@
+import type { Command } from "commander";
+import { loadConfig } from "../../config/load-config.js";
+import { addUser, parseGroupSpec, removeUser } from "../../identity/user-admin.js";
+import { openAdministration } from "../../main.js";
+import type { Store, User } from "../../store/store.js";
+import { parseOutputFormat, renderData, renderTable } from "../output.js";
+
+interface StoreFlags {
+  dataDir?: string;
+  database?: string;
+}
+
+/** Runs `work` against the data directory's store and closes it. */
+export async function withStore<T>(flags: StoreFlags, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openAdministration(loadConfig({ dataDir: flags.dataDir, database: flags.database }, process.env));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const userData = (u: User) => ({ name: u.name, uid: u.uid, gid: u.uid, groups: u.groups.map((g) => ({ name: g.name, gid: g.gid })), dn: u.dn, priority: u.priority });
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerUsersCommand(program: Command): void {
+  const users = program.command("users").description("manage the users whose jobs skyrun runs (operators)");
+  const common = (c: Command) => c.option("--data-dir <dir>", "data directory of the server").option("--database <url>", "database URL, if not the data directory's SQLite");
+
+  common(users.command("add <name>")
+    .description("add a user; their jobs run with this uid, gid = uid, and the groups' gids")
+    .option("--uid <n>", "numeric uid (default: the next free one from 10000)")
+    .option("--group <name:gid>", "a group the user belongs to (repeatable)", collect, [])
+    .option("--dn <dn>", "X.509 subject DN that maps to this user"))
+    .action(async (name: string, o: StoreFlags & { uid?: string; group: string[]; dn?: string }) => {
+      const user = await withStore(o, (store) => addUser(store, {
+        name,
+        uid: o.uid === undefined ? undefined : Number(o.uid),
+        groups: o.group.map(parseGroupSpec),
+        dn: o.dn,
+      }));
+      process.stdout.write(`added user ${user.name} (uid ${user.uid}${user.groups.length > 0 ? `, groups ${user.groups.map((g) => `${g.name}:${g.gid}`).join(", ")}` : ""})\n`);
+    });
+
+  common(users.command("list").alias("ls").description("list users").option("-o, --output <format>", "table, json or yaml", "table"))
+    .action(async (o: StoreFlags & { output: string }) => {
+      const format = parseOutputFormat(o.output);
+      const list = await withStore(o, (store) => store.users.list());
+      if (format !== "table") return void process.stdout.write(renderData(list.map(userData), format));
+      process.stdout.write(renderTable(["NAME", "UID", "GROUPS", "DN"], list.map((u) => [u.name, String(u.uid), u.groups.map((g) => `${g.name}:${g.gid}`).join(",") || "-", u.dn ?? "-"])));
+    });
+
+  common(users.command("remove <name>").alias("rm").description("remove a user and revoke their tokens"))
+    .action(async (name: string, o: StoreFlags) => {
+      await withStore(o, (store) => removeUser(store, name));
+      process.stdout.write(`removed user ${name}\n`);
+    });
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+const options = (defaults: { default: number; defaultRequest: number; defaultLimit: number; options: number[] }) =>
+  z.object({
+    default: z.number().positive().default(defaults.default),
+    defaultRequest: z.number().positive().default(defaults.defaultRequest),
+    defaultLimit: z.number().positive().default(defaults.defaultLimit),
+    options: z.array(z.number().positive()).min(1).default(defaults.options),
+  }).strict().prefault({});
+
+/** The platform chart's memory options (GiB). */
+const MEMORY_OPTIONS = [1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 26, 28, 30, 32, 36, 40, 44, 48, 56, 64, 80, 92, 112, 128, 140, 170, 192];
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+/**
+ * Every setting skyrun has, with its default. Sections the user leaves out get their
+ * inner defaults; values that depend on the machine (capacity) are filled in by
+ * `loadConfig` before parsing.
+ */
+export const ConfigSchema = z.object({
+  dataDir: z.string().min(1),
+  http: z.object({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+  }).strict().prefault({}),
+  capacity: z.object({
+    cores: z.number().positive(),
+    ramGB: z.number().positive(),
+    gpus: z.number().int().min(0).default(0),
+  }).strict(),
+  context: z.object({
+    cores: options({ default: 2, defaultRequest: 1, defaultLimit: 8, options: range(16) }),
+    memoryGB: options({ default: 8, defaultRequest: 4, defaultLimit: 32, options: MEMORY_OPTIONS }),
+    gpus: z.object({ options: z.array(z.number().int().positive()).default(range(28)) }).strict().prefault({}),
+    maxInteractiveSessions: z.number().int().min(0).default(0),
+  }).strict().prefault({}),
+  sessions: z.object({
+    /** Deadline of a headless job after it starts: 14 days, as the platform. */
+    deadlineSeconds: z.number().int().positive().default(1_209_600),
+    /** What `action=renew` grants: the platform's 4-day session expiry. */
+    renewSeconds: z.number().int().positive().default(345_600),
+    /** Finished sessions stay in `GET /session` this long (the platform's ttlSecondsAfterFinished). */
+    listingTtlSeconds: z.number().int().min(0).default(3600),
+    /** Records, events and logs of finished sessions are kept this long, then purged. */
+    retentionSeconds: z.number().int().min(0).default(30 * 86_400),
+    maxReplicas: z.number().int().positive().default(10_000),
+    /** Value of `skaha_hostname` inside jobs. */
+    publicHostname: z.string().default("localhost"),
+  }).strict().prefault({}),
+  store: z.discriminatedUnion("driver", [
+    z.object({ driver: z.literal("sqlite"), path: z.string().min(1) }).strict(),
+    z.object({ driver: z.literal("postgres"), url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL") }).strict(),
+  ]),
+  executor: z.enum(["local", "slurm"]).default("local"),
+  local: z.object({
+    /** Engine API socket; empty means: use a running Podman or Docker socket, else start `podman system service`. */
+    socketPath: z.string().default(""),
+    network: z.enum(["bridge", "none", "host"]).default("bridge"),
+    /** Seconds between SIGTERM and SIGKILL when a job is deleted. */
+    stopTimeoutSeconds: z.number().int().min(0).default(10),
+  }).strict().prefault({}),
+  storage: z.object({
+    /** Root of the shared filesystem mounted at /arc in every job. */
+    arcRoot: z.string().min(1),
+  }).strict(),
+  auth: z.object({
+    /** Members of this group may list every user's sessions and delete any. Empty: no administrators. */
+    adminGroup: z.string().default("skyrun-admins"),
+  }).strict().prefault({}),
+  log: z.object({
+    level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  }).strict().prefault({}),
+}).strict();
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -1,0 +1,113 @@
+import type { JobId } from "./ids.js";
+
+/**
+ * The job state machine.
+ *
+ *   queued ──admit──▶ starting ──container started──▶ running ──exit 0──▶ succeeded
+ *     │  ▲               │  │                            │     └─exit≠0 / OOM / deadline──▶ failed
+ *     │  └─engine down───┘  └─pull failed / rejected─▶ failed
+ *     │                                                  │
+ *     └──────────── delete ──▶ terminating ◀── delete ───┘──▶ cancelled
+ *
+ * `queued → failed` happens when a dependency fails. `starting → succeeded|failed`
+ * happens when a container exits before we saw it running (trivial jobs).
+ */
+export type JobState =
+  | "queued"
+  | "starting"
+  | "running"
+  | "terminating"
+  | "succeeded"
+  | "failed"
+  | "cancelled";
+
+export const JOB_STATES: readonly JobState[] = [
+  "queued", "starting", "running", "terminating", "succeeded", "failed", "cancelled",
+];
+
+/** Allowed transitions. Anything else is a race or a bug, reported as JOB_ILLEGAL_TRANSITION. */
+export const NEXT_STATES = {
+  queued: ["starting", "terminating", "cancelled", "failed"],
+  starting: ["running", "queued", "terminating", "succeeded", "failed"],
+  running: ["succeeded", "failed", "terminating"],
+  terminating: ["cancelled"],
+  succeeded: [],
+  failed: [],
+  cancelled: [],
+} as const satisfies Record<JobState, readonly JobState[]>;
+
+export const isTerminal = (s: JobState): boolean => NEXT_STATES[s].length === 0;
+export const ACTIVE_STATES: readonly JobState[] = JOB_STATES.filter((s) => !isTerminal(s));
+/** States whose run holds capacity on the engine. */
+export const HOLDS_CAPACITY: readonly JobState[] = ["starting", "running", "terminating"];
+
+export const canTransition = (from: JobState, to: JobState): boolean =>
+  (NEXT_STATES[from] as readonly JobState[]).includes(to);
+
+/** What the job asked for. Cores may be fractional; RAM is in GiB as on the platform. */
+export interface Resources {
+  readonly coresRequest: number;
+  readonly coresLimit: number;
+  readonly ramRequestGB: number;
+  readonly ramLimitGB: number;
+  readonly gpus: number;
+  /** True when the user gave both `cores` and `ram` (request = limit), as the platform's `isFixedResources`. */
+  readonly fixed: boolean;
+}
+
+/** The immutable part of a job: what the user asked to run. */
+export interface JobSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly type: "headless";
+  /** Entrypoint override as argv, or null to keep the image's entrypoint. */
+  readonly command: readonly string[] | null;
+  /** CMD override as argv, or null to keep the image's CMD. */
+  readonly args: readonly string[] | null;
+  /** User environment in the order given. Keys are unique (last one wins at parse time). */
+  readonly env: readonly (readonly [string, string])[];
+  readonly resources: Resources;
+  readonly dependsOn: readonly JobId[];
+  readonly priority: number;
+}
+
+/** Who runs the job: the POSIX identity the container gets. */
+export interface Owner {
+  readonly username: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly groups: readonly number[];
+}
+
+export interface Job extends JobSpec {
+  readonly id: JobId;
+  readonly owner: Owner;
+  readonly state: JobState;
+  /** Why the job is in its state: a failure cause, a deletion, a pending reason recorded by the engine. */
+  readonly reason: string | null;
+  readonly exitCode: number | null;
+  readonly createdAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  /** Seconds after start when the run is stopped (the platform's activeDeadlineSeconds). */
+  readonly deadlineSeconds: number;
+  /** The session appears in `GET /session` until this instant. */
+  readonly visibleUntil: Date;
+  readonly executor: string;
+  /** The engine's id for the run (container id, Slurm job id) once submitted. */
+  readonly runHandle: string | null;
+  readonly arrayId: string | null;
+  readonly replicaIndex: number | null;
+  readonly replicaCount: number | null;
+  /** Registry credentials for a private image, sealed (never in clear); null when not needed. */
+  readonly sealedRegistryAuth: string | null;
+  /** Monotonic submission order, used to break ties in the queue. */
+  readonly submitSeq: number;
+}
+
+/** Instant a running job reaches its deadline, or null if it has not started. */
+export const expiryOf = (job: Pick<Job, "startedAt" | "deadlineSeconds">): Date | null =>
+  job.startedAt ? new Date(job.startedAt.getTime() + job.deadlineSeconds * 1000) : null;
+
+/** Far-future instant used as `visibleUntil` of jobs that have not finished. */
+export const NEVER = new Date(8_640_000_000_000_000);

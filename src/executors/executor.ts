@@ -1,0 +1,105 @@
+import type { JobId } from "../domain/ids.js";
+import type { Owner, Resources } from "../domain/job.js";
+import type { SessionUsage } from "../domain/session-view.js";
+
+export type ExecutorKind = "local" | "slurm";
+
+/** Credentials for pulling a private image: only ever held in memory. */
+export interface RegistryCredentials {
+  readonly username: string;
+  readonly secret: string;
+}
+
+export interface BindMount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** Everything an engine needs to run one job, already resolved by skyrun. */
+export interface RunRequest {
+  readonly jobId: JobId;
+  readonly image: string;
+  readonly command: readonly string[] | null;
+  readonly args: readonly string[] | null;
+  /** The full environment: the user's, then skyrun's (which wins). */
+  readonly env: readonly (readonly [string, string])[];
+  readonly owner: Owner;
+  readonly resources: Resources;
+  readonly hostname: string;
+  readonly workingDir: string;
+  readonly mounts: readonly BindMount[];
+  /** Where the engine writes stdout and stderr, in the executor's `logFormat`. */
+  readonly logPath: string;
+  readonly deadlineSeconds: number;
+  readonly registryAuth: RegistryCredentials | null;
+}
+
+/** What an engine reports about a run it knows. */
+export type RunStatus =
+  | { readonly phase: "pending"; readonly reason?: string }
+  | { readonly phase: "running"; readonly startedAt: Date }
+  | { readonly phase: "exited"; readonly exitCode: number; readonly startedAt: Date | null; readonly finishedAt: Date; readonly oomKilled: boolean; readonly reason?: string }
+  | { readonly phase: "vanished"; readonly reason: string };
+
+/** Something the engine tells us about a run, pushed as it happens. */
+export type RunEvent =
+  | { readonly kind: "started"; readonly jobId: JobId; readonly at: Date }
+  | { readonly kind: "exited"; readonly jobId: JobId; readonly exitCode: number; readonly oomKilled: boolean; readonly at: Date; readonly startedAt: Date | null; readonly reason?: string }
+  | { readonly kind: "pending"; readonly jobId: JobId; readonly reason: string }
+  | { readonly kind: "note"; readonly jobId: JobId; readonly type: "Normal" | "Warning"; readonly reason: string; readonly message: string; readonly at: Date };
+
+export type RunEventListener = (event: RunEvent) => void;
+
+/**
+ * An engine adapter. Implementations translate engine failures into ExecutorError:
+ * EXECUTOR_UNAVAILABLE (retry later) or EXECUTOR_REJECTED (this run can never work).
+ */
+export interface Executor {
+  readonly kind: ExecutorKind;
+  /** How `logPath` files are written: Podman's k8s-file lines, or raw bytes. */
+  readonly logFormat: "k8s-file" | "raw";
+  /** True when the engine queues and orders jobs itself (Slurm); skyrun then admits at once. */
+  readonly queuesItself: boolean;
+  /** Connects and starts delivering events. Resolves once the engine answered. */
+  start(onEvent: RunEventListener): Promise<void>;
+  /** Cheap, no I/O: did the engine answer recently? */
+  isAvailable(): boolean;
+  /** Starts the run. Idempotent per job id: a retried submit never starts two runs. Returns the run handle. */
+  submit(run: RunRequest): Promise<string>;
+  /** The engine's view of the runs of these jobs; a job it does not know is `vanished`. */
+  statuses(jobIds: readonly JobId[]): Promise<Map<JobId, RunStatus>>;
+  /** Stops a run (SIGTERM, then SIGKILL after `graceSeconds`). Idempotent: unknown or finished runs resolve. */
+  cancel(jobId: JobId, graceSeconds: number): Promise<void>;
+  /** Frees what the engine keeps of a finished run (the container). Idempotent. */
+  release(jobId: JobId): Promise<void>;
+  /** CPU and memory in use by a running run, or undefined when unknown. */
+  usage(jobId: JobId): Promise<SessionUsage | undefined>;
+  close(): Promise<void>;
+}
+
+/** Optional: an engine that can move a run's deadline (Slurm's time limit). */
+export interface DeadlineExtension {
+  extendDeadline(jobId: JobId, deadlineSeconds: number): Promise<void>;
+}
+export const canExtendDeadline = (e: Executor): e is Executor & DeadlineExtension => "extendDeadline" in e;
+
+/** An image the engine holds. */
+export interface EngineImage {
+  readonly id: string;
+  readonly tags: readonly string[];
+  readonly digest: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Optional: an engine that holds images locally (Podman, Docker). */
+export interface ImageListing {
+  listImages(): Promise<EngineImage[]>;
+}
+export const canListImages = (e: Executor): e is Executor & ImageListing => "listImages" in e;
+
+/** Optional: an engine that reports its own capacity (Slurm's sinfo). */
+export interface CapacityReport {
+  capacity(): Promise<{ cores: number; ramGB: number; coresAllocated: number; ramAllocatedGB: number }>;
+}
+export const canReportCapacity = (e: Executor): e is Executor & CapacityReport => "capacity" in e;

@@ -1,0 +1,301 @@
+import Docker from "dockerode";
+import type { Logger } from "pino";
+import { ExecutorError } from "../../domain/errors.js";
+import type { JobId } from "../../domain/ids.js";
+import type { SessionUsage } from "../../domain/session-view.js";
+import type { EngineImage, Executor, ImageListing, RunEventListener, RunRequest, RunStatus } from "../executor.js";
+import { containerNameOf, LABEL_JOB, LABEL_MANAGED, toContainerSpec } from "./container-spec.js";
+import { engineMessage, statusCodeOf, toExecutorError } from "./engine-errors.js";
+import { pullImage } from "./image-pull.js";
+
+export interface PodmanExecutorOptions {
+  readonly socketPath: string;
+  readonly network: "bridge" | "none" | "host";
+}
+
+interface EngineEvent {
+  Action?: string;
+  status?: string;
+  id?: string;
+  timeNano?: number;
+  Actor?: { Attributes?: Record<string, string> };
+}
+
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+
+const parseTime = (s: string | undefined): Date | null => {
+  if (!s || s.startsWith("0001-")) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/**
+ * The local executor: one container per job on Podman (or any Engine-API-compatible
+ * engine) through its socket. State changes arrive from the engine's event stream
+ * (`start`, `die`), never by polling; after a reconnect the current state of every
+ * skyrun container is replayed so nothing missed is lost.
+ */
+export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOptions): Executor & ImageListing {
+  const docker = new Docker({ socketPath: o.socketPath });
+  const log = deps.log.child({ executor: "local" });
+  let available = false;
+  let closed = false;
+  let events: NodeJS.ReadableStream | undefined;
+  let listener: RunEventListener = () => undefined;
+  let reconnectDelayMs = RECONNECT_MIN_MS;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  /** Last CPU sample per job, to turn cumulative CPU time into cores in use. */
+  const cpuSamples = new Map<JobId, { cpuNs: number; atMs: number }>();
+
+  async function inspectExit(jobId: JobId): Promise<{ exitCode: number; oomKilled: boolean; startedAt: Date | null; finishedAt: Date | null; error: string } | undefined> {
+    try {
+      const info = await docker.getContainer(containerNameOf(jobId)).inspect();
+      return {
+        exitCode: info.State.ExitCode,
+        oomKilled: info.State.OOMKilled,
+        startedAt: parseTime(info.State.StartedAt),
+        finishedAt: parseTime(info.State.FinishedAt),
+        error: info.State.Error ?? "",
+      };
+    } catch (e) {
+      if (statusCodeOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async function onEngineEvent(ev: EngineEvent): Promise<void> {
+    const action = ev.Action ?? ev.status;
+    const jobId = ev.Actor?.Attributes?.[LABEL_JOB] as JobId | undefined;
+    if (!jobId) return;
+    const at = ev.timeNano ? new Date(Math.floor(ev.timeNano / 1e6)) : new Date();
+    if (action === "start") listener({ kind: "started", jobId, at });
+    if (action === "die" || action === "died") {
+      cpuSamples.delete(jobId);
+      const attrCode = Number(ev.Actor?.Attributes?.exitCode ?? ev.Actor?.Attributes?.containerExitCode);
+      const details = await inspectExit(jobId).catch(() => undefined);
+      listener({
+        kind: "exited",
+        jobId,
+        exitCode: details?.exitCode ?? (Number.isFinite(attrCode) ? attrCode : -1),
+        oomKilled: details?.oomKilled ?? false,
+        startedAt: details?.startedAt ?? null,
+        at,
+      });
+    }
+  }
+
+  /** Replays the state of every skyrun container, for events missed while disconnected. */
+  async function replayCurrentState(): Promise<void> {
+    const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+    for (const c of containers) {
+      const jobId = c.Labels[LABEL_JOB] as JobId | undefined;
+      if (!jobId) continue;
+      if (c.State === "running") listener({ kind: "started", jobId, at: new Date(c.Created * 1000) });
+      if (c.State === "exited" || c.State === "stopped") {
+        const d = await inspectExit(jobId);
+        if (d) listener({ kind: "exited", jobId, exitCode: d.exitCode, oomKilled: d.oomKilled, startedAt: d.startedAt, at: d.finishedAt && d.startedAt && d.finishedAt > d.startedAt ? d.finishedAt : new Date() });
+      }
+    }
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      connect().catch((e: unknown) => {
+        log.warn({ err: engineMessage(e), retryInMs: reconnectDelayMs }, "container engine unreachable");
+        reconnectDelayMs = Math.min(reconnectDelayMs * 2, RECONNECT_MAX_MS);
+        scheduleReconnect();
+      });
+    }, reconnectDelayMs);
+    reconnectTimer.unref();
+  }
+
+  async function connect(): Promise<void> {
+    // Podman filters on its internal name "died" but reports "die"; Docker knows only "die".
+    const stream = await docker.getEvents({ filters: { type: ["container"], label: [`${LABEL_MANAGED}=true`], event: ["start", "die", "died"] } });
+    events = stream;
+    available = true;
+    reconnectDelayMs = RECONNECT_MIN_MS;
+    let buffer = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        try {
+          void onEngineEvent(JSON.parse(line) as EngineEvent).catch((e: unknown) => log.error({ err: e }, "engine event handling failed"));
+        } catch (e) {
+          log.warn({ line: line.slice(0, 200), err: e }, "unparseable engine event");
+        }
+      }
+    });
+    const lost = () => {
+      if (events !== stream) return;
+      events = undefined;
+      available = false;
+      if (!closed) {
+        log.warn("lost the container engine's event stream; reconnecting");
+        scheduleReconnect();
+      }
+    };
+    stream.on("end", lost);
+    stream.on("error", lost);
+    stream.on("close", lost);
+    await replayCurrentState();
+  }
+
+  async function createAndStart(run: RunRequest): Promise<void> {
+    const name = containerNameOf(run.jobId);
+    const spec = toContainerSpec(run, o.network);
+    try {
+      await docker.createContainer(spec);
+    } catch (e) {
+      const status = statusCodeOf(e);
+      if (status === 409) {
+        // Already created by an earlier attempt: submit is idempotent per job.
+        const info = await docker.getContainer(name).inspect();
+        if (info.State.Running || info.State.Status === "exited") return;
+      } else if (status === 404) {
+        throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not available: ${engineMessage(e)}`, { cause: e });
+      } else {
+        throw toExecutorError(e, "creating the container");
+      }
+    }
+    try {
+      await docker.getContainer(name).start();
+    } catch (e) {
+      const status = statusCodeOf(e);
+      if (status === 304) return; // already started
+      if (status !== undefined && status < 600 && !(e as { code?: string }).code) {
+        // The engine answered: the runtime could not start this command (not found, not executable…).
+        throw new ExecutorError("EXECUTOR_REJECTED", `container failed to start: ${engineMessage(e)}`, { cause: e });
+      }
+      throw toExecutorError(e, "starting the container");
+    }
+  }
+
+  return {
+    kind: "local",
+    logFormat: "k8s-file",
+    queuesItself: false,
+
+    async start(onEvent: RunEventListener): Promise<void> {
+      listener = onEvent;
+      try {
+        await connect();
+      } catch (e) {
+        scheduleReconnect();
+        throw toExecutorError(e, "connecting");
+      }
+    },
+
+    isAvailable: () => available,
+
+    async submit(run: RunRequest): Promise<string> {
+      const name = containerNameOf(run.jobId);
+      // A private image is pulled with the user's credentials every time, so a cached copy
+      // never lets someone without access run it (Kubernetes' AlwaysPullImages).
+      const mustPull = run.registryAuth !== null || !(await docker.getImage(run.image).inspect().then(() => true, (e: unknown) => {
+        if (statusCodeOf(e) === 404) return false;
+        throw toExecutorError(e, "inspecting the image");
+      }));
+      if (mustPull) await pullImage(docker, run, listener);
+      await createAndStart(run);
+      return name;
+    },
+
+    async statuses(jobIds: readonly JobId[]): Promise<Map<JobId, RunStatus>> {
+      const wanted = new Set(jobIds);
+      const result = new Map<JobId, RunStatus>();
+      let containers: Docker.ContainerInfo[];
+      try {
+        containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+      } catch (e) {
+        throw toExecutorError(e, "listing containers");
+      }
+      for (const c of containers) {
+        const jobId = c.Labels[LABEL_JOB] as JobId | undefined;
+        if (!jobId || !wanted.has(jobId)) continue;
+        if (c.State === "running") {
+          const d = await inspectExit(jobId);
+          result.set(jobId, { phase: "running", startedAt: d?.startedAt ?? new Date(c.Created * 1000) });
+        } else if (c.State === "exited" || c.State === "stopped") {
+          const d = await inspectExit(jobId);
+          if (d) result.set(jobId, { phase: "exited", exitCode: d.exitCode, oomKilled: d.oomKilled, startedAt: d.startedAt, finishedAt: d.finishedAt && d.startedAt && d.finishedAt > d.startedAt ? d.finishedAt : new Date() });
+        } else {
+          result.set(jobId, { phase: "pending", reason: `container is ${c.State}` });
+        }
+      }
+      for (const id of jobIds) if (!result.has(id)) result.set(id, { phase: "vanished", reason: "the container engine has no container for this job" });
+      return result;
+    },
+
+    async cancel(jobId: JobId, graceSeconds: number): Promise<void> {
+      try {
+        await docker.getContainer(containerNameOf(jobId)).stop({ t: graceSeconds });
+      } catch (e) {
+        const status = statusCodeOf(e);
+        if (status === 304 || status === 404) return;
+        throw toExecutorError(e, "stopping the container");
+      }
+    },
+
+    async release(jobId: JobId): Promise<void> {
+      cpuSamples.delete(jobId);
+      try {
+        await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
+      } catch (e) {
+        if (statusCodeOf(e) === 404) return;
+        throw toExecutorError(e, "removing the container");
+      }
+    },
+
+    async usage(jobId: JobId): Promise<SessionUsage | undefined> {
+      let stats: Docker.ContainerStats;
+      try {
+        stats = await docker.getContainer(containerNameOf(jobId)).stats({ stream: false });
+      } catch (e) {
+        if (statusCodeOf(e) === 404) return undefined;
+        throw toExecutorError(e, "reading container statistics");
+      }
+      const nowMs = Date.now();
+      const cpuNs = stats.cpu_stats.cpu_usage.total_usage;
+      const previous = cpuSamples.get(jobId);
+      cpuSamples.set(jobId, { cpuNs, atMs: nowMs });
+      let cores: number;
+      if (previous && nowMs > previous.atMs) {
+        cores = (cpuNs - previous.cpuNs) / ((nowMs - previous.atMs) * 1e6);
+      } else {
+        const started = (await inspectExit(jobId))?.startedAt;
+        cores = started && nowMs > started.getTime() ? cpuNs / ((nowMs - started.getTime()) * 1e6) : 0;
+      }
+      return { cpuCores: Math.max(0, cores), ramBytes: stats.memory_stats.usage ?? 0 };
+    },
+
+    async listImages(): Promise<EngineImage[]> {
+      try {
+        const images = await docker.listImages();
+        return images.map((i) => ({
+          id: i.Id,
+          tags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"),
+          digest: (i.RepoDigests?.[0] ?? "").split("@")[1] ?? i.Id,
+          labels: i.Labels ?? {},
+        }));
+      } catch (e) {
+        throw toExecutorError(e, "listing images");
+      }
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      const stream = events as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+      events = undefined;
+      stream?.destroy?.();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Logger } from "pino";
+import type { Config } from "../config/config-schema.js";
+import type { DataLayout } from "../storage/data-layout.js";
+import type { Executor, ExecutorKind } from "./executor.js";
+
+export type ExecutorFactory = (config: Config, layout: DataLayout, log: Logger) => Promise<Executor>;
+
+/** Every executor, loaded lazily so a site pays only for the engine it uses. */
+export const EXECUTORS: Record<ExecutorKind, ExecutorFactory> = {
+  local: async (config, layout, log) => {
+    const { ensureEngineSocket } = await import("./local/engine-socket.js");
+    const { createPodmanExecutor } = await import("./local/podman-executor.js");
+    const socketPath = await ensureEngineSocket({ socketPath: config.local.socketPath, stateDir: layout.engineStateDir, log });
+    log.info({ socketPath }, "container engine socket");
+    return createPodmanExecutor({ log }, { socketPath, network: config.local.network });
+  },
+  slurm: () => Promise.reject(new Error("the slurm executor is not built yet")),
+};

@@ -1,0 +1,41 @@
+import { AppError } from "../domain/errors.js";
+import type { Store } from "../store/store.js";
+import { hashToken, isApiToken } from "./api-tokens.js";
+import { ownerOf, type Principal } from "./principal.js";
+
+/** What a request offers to prove who it is. */
+export interface Credentials {
+  /** The Authorization header, if any. */
+  readonly authorization?: string | undefined;
+}
+
+export interface Authenticator {
+  /** @throws AppError UNAUTHENTICATED with a reason the caller can act on. */
+  authenticate(credentials: Credentials): Promise<Principal>;
+}
+
+export interface AuthenticatorOptions {
+  /** Members of this group are administrators. Empty: nobody is. */
+  readonly adminGroup: string;
+}
+
+const unauthenticated = (message: string) => new AppError("UNAUTHENTICATED", message);
+
+/** Bearer API tokens, looked up by hash in the store. */
+export function createAuthenticator(store: Store, o: AuthenticatorOptions): Authenticator {
+  return {
+    async authenticate(c: Credentials): Promise<Principal> {
+      const header = c.authorization?.trim();
+      if (!header) throw unauthenticated("Authentication required: send 'Authorization: Bearer <token>' (an operator creates tokens with 'skyrun tokens create <user>').");
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1]) throw unauthenticated("Unsupported Authorization header: expected 'Bearer <token>'.");
+      const token = match[1];
+      if (!isApiToken(token)) throw unauthenticated("Invalid token: not a skyrun API token.");
+      const userName = await store.tokens.findUserByHash(hashToken(token));
+      if (!userName) throw unauthenticated("Invalid token: unknown or revoked.");
+      const user = await store.users.get(userName);
+      if (!user) throw unauthenticated("Invalid token: its user no longer exists.");
+      return { user, owner: ownerOf(user), via: "token", isAdmin: o.adminGroup !== "" && user.groups.some((g) => g.name === o.adminGroup) };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { ExecutorError, invalid, isAppError } from "../domain/errors.js";
+import { parseCreateRequest, type Params } from "../domain/create-request.js";
+import { newJobId, type JobId } from "../domain/ids.js";
+import { NEVER, type Job } from "../domain/job.js";
+import { parseRegistryAuthHeader } from "../domain/registry-auth.js";
+import type { Principal } from "../identity/principal.js";
+import type { JobServiceDeps } from "./job-service-deps.js";
+
+export interface CreateInput {
+  readonly params: Params;
+  /** The raw `x-skaha-registry-auth` header, if sent. */
+  readonly registryAuthHeader?: string | undefined;
+}
+
+/** Ids of the caller's sessions that `dependsOn` names; a missing or foreign one is a 400. */
+async function checkDependencies(deps: JobServiceDeps, principal: Principal, ids: readonly JobId[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = new Map((await deps.store.jobs.getMany(ids)).filter((j) => j.owner.username === principal.user.name).map((j) => [j.id, j]));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw invalid(`Invalid value for 'dependsOn': session ${missing.join(", ")} not found.`, { parameter: "dependsOn" });
+}
+
+/**
+ * `POST /session`: validates, stores the session(s) in one transaction, and queues
+ * them. Replicas become `name-1` … `name-N` with REPLICA_ID / REPLICA_COUNT.
+ */
+export async function createSessions(deps: JobServiceDeps, principal: Principal, input: CreateInput): Promise<Job[]> {
+  const { spec, replicas } = parseCreateRequest(input.params, { context: deps.context, maxReplicas: deps.sessions.maxReplicas });
+  const auth = input.registryAuthHeader ? parseRegistryAuthHeader(input.registryAuthHeader) : null;
+  await checkDependencies(deps, principal, spec.dependsOn);
+  if (!deps.executor.isAvailable()) {
+    throw new ExecutorError("EXECUTOR_UNAVAILABLE", "The container engine cannot be reached right now; try again shortly.");
+  }
+  const sealed = auth ? deps.secrets.seal(JSON.stringify(auth)) : null;
+  const now = deps.clock.now();
+  const build = (): Job[] => {
+    const arrayId = replicas > 1 ? newJobId() : null;
+    return Array.from({ length: replicas }, (_, i) => ({
+      ...spec,
+      id: newJobId(),
+      name: replicas > 1 ? `${spec.name}-${i + 1}` : spec.name,
+      owner: principal.owner,
+      state: "queued" as const,
+      reason: null,
+      exitCode: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      deadlineSeconds: deps.sessions.deadlineSeconds,
+      visibleUntil: NEVER,
+      executor: deps.executor.kind,
+      runHandle: null,
+      arrayId,
+      replicaIndex: replicas > 1 ? i + 1 : null,
+      replicaCount: replicas > 1 ? replicas : null,
+      sealedRegistryAuth: sealed,
+      submitSeq: deps.nextSubmitSeq(),
+    }));
+  };
+  let jobs = build();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.store.jobs.insertMany(jobs);
+      break;
+    } catch (e) {
+      // 2·10^12 ids make a collision rare; a clash just draws new ids.
+      if (attempt < 2 && isAppError(e) && e.code === "CONFLICT") {
+        jobs = build();
+        continue;
+      }
+      throw e;
+    }
+  }
+  deps.runtime.submitted(jobs);
+  return jobs;
+}

@@ -1,0 +1,31 @@
+import type { Clock } from "../domain/clock.js";
+import type { Capacity, ResourceContext } from "../domain/resources.js";
+import type { Executor } from "../executors/executor.js";
+import type { SecretBox } from "../identity/secret-box.js";
+import type { JobRuntime } from "../scheduler/job-runtime.js";
+import type { DataLayout } from "../storage/data-layout.js";
+import type { Store } from "../store/store.js";
+
+export interface SessionSettings {
+  readonly deadlineSeconds: number;
+  readonly renewSeconds: number;
+  readonly maxReplicas: number;
+  readonly stopGraceSeconds: number;
+}
+
+/** What the use cases need. API and CLI share them. */
+export interface JobServiceDeps {
+  readonly store: Store;
+  readonly runtime: JobRuntime;
+  readonly executor: Executor;
+  readonly layout: DataLayout;
+  readonly secrets: SecretBox;
+  readonly clock: Clock;
+  readonly context: ResourceContext;
+  readonly capacity: Capacity;
+  readonly sessions: SessionSettings;
+  /** Registry hosts offered by `GET /repository`. */
+  readonly registries: readonly string[];
+  /** Next submission sequence number; strictly increasing. */
+  readonly nextSubmitSeq: () => number;
+}

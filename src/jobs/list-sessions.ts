@@ -1,0 +1,37 @@
+import { AppError, invalid } from "../domain/errors.js";
+import { SESSION_TYPES } from "../domain/create-request.js";
+import type { Job } from "../domain/job.js";
+import { statesForStatus, STATUS_FILTER_VALUES } from "../domain/session-view.js";
+import type { Principal } from "../identity/principal.js";
+import type { JobServiceDeps } from "./job-service-deps.js";
+
+export interface ListInput {
+  readonly type?: string | undefined;
+  readonly status?: string | undefined;
+  /** `all` (every user's, public shape; administrators only) or `interactive`. */
+  readonly view?: "all" | "interactive" | undefined;
+}
+
+/**
+ * `GET /session`: the caller's sessions that are live or finished within the listing
+ * window, oldest first. Unknown filter values are a 400, not silently ignored.
+ */
+export async function listSessions(deps: Pick<JobServiceDeps, "store" | "clock">, principal: Principal, input: ListInput): Promise<Job[]> {
+  const type = input.type?.trim().toLowerCase();
+  if (type !== undefined && !(SESSION_TYPES as readonly string[]).includes(type)) {
+    throw invalid(`Invalid value for 'type': ${input.type}. Allowed: ${SESSION_TYPES.join(", ")}.`, { parameter: "type" });
+  }
+  const states = input.status === undefined ? undefined : statesForStatus(input.status);
+  if (input.status !== undefined && !states) {
+    throw invalid(`Invalid value for 'status': ${input.status}. Allowed: ${STATUS_FILTER_VALUES.join(", ")}.`, { parameter: "status" });
+  }
+  if (input.view === "interactive" || (type !== undefined && type !== "headless")) return []; // skyrun runs headless sessions only
+  if (input.view === "all" && !principal.isAdmin) {
+    throw new AppError("FORBIDDEN", "view=all lists every user's sessions and is for administrators only.");
+  }
+  return deps.store.jobs.list({
+    ...(input.view === "all" ? {} : { owner: principal.user.name }),
+    visibleAt: deps.clock.now(),
+    ...(states ? { states } : {}),
+  });
+}

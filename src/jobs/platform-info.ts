@@ -1,0 +1,50 @@
+import { invalid } from "../domain/errors.js";
+import { SESSION_TYPES } from "../domain/create-request.js";
+import { effectiveContext, type ResourceContext } from "../domain/resources.js";
+import { canListImages } from "../executors/executor.js";
+import type { JobServiceDeps } from "./job-service-deps.js";
+
+/** The image label that lists the session types an image serves, comma-separated (e.g. `headless,notebook`). */
+export const IMAGE_TYPES_LABEL = "ca.canfar.skyrun.types";
+
+export function resourceContext(deps: Pick<JobServiceDeps, "context" | "capacity">): ResourceContext {
+  return effectiveContext(deps.context, deps.capacity);
+}
+
+/**
+ * `GET /image`: images the engine holds, with their types from the label
+ * `ca.canfar.skyrun.types`; an unlabelled image serves `headless`, as any image can.
+ */
+export async function listImages(deps: Pick<JobServiceDeps, "executor">, type: string | undefined): Promise<{ id: string; types: string[]; digest: string }[]> {
+  const wanted = type?.trim().toLowerCase();
+  if (wanted !== undefined && !(SESSION_TYPES as readonly string[]).includes(wanted)) {
+    throw invalid(`unknown type: ${type}. Allowed: ${SESSION_TYPES.join(", ")}.`, { parameter: "type" });
+  }
+  if (!canListImages(deps.executor)) return [];
+  const images = await deps.executor.listImages();
+  const out: { id: string; types: string[]; digest: string }[] = [];
+  for (const image of images) {
+    const label = image.labels[IMAGE_TYPES_LABEL];
+    const types = label ? label.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean) : ["headless"];
+    for (const tag of image.tags) if (wanted === undefined || types.includes(wanted)) out.push({ id: tag, types, digest: image.digest });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const gb = (n: number): string => `${Math.round(n * 1000) / 1000}G`;
+
+/** `GET /session?view=stats`: the v1 shape (reference §5) plus v0's `instances` and queue counts. */
+export async function platformStats(deps: Pick<JobServiceDeps, "store" | "runtime" | "context" | "capacity">): Promise<Record<string, unknown>> {
+  const counts = await deps.store.jobs.countByState();
+  const running = counts.running ?? 0;
+  const ctx = resourceContext(deps);
+  const inUse = deps.runtime.ledger.inUse;
+  const maxCores = Math.max(...ctx.cores.options, 0);
+  const maxRam = Math.max(...ctx.memoryGB.options, 0);
+  return {
+    instances: { session: 0, desktopApp: 0, headless: running, total: running },
+    cores: { requestedCPUCores: inUse.cores, cpuCoresAvailable: deps.capacity.cores, maxCPUCores: { cpuCores: maxCores, withRam: `${maxRam}Gi` } },
+    ram: { requestedRAM: gb(inUse.ramGB), ramAvailable: gb(deps.capacity.ramGB), maxRAM: { ram: `${maxRam}Gi`, withCPUCores: maxCores } },
+    jobs: { queued: counts.queued ?? 0, starting: counts.starting ?? 0, running, terminating: counts.terminating ?? 0 },
+  };
+}

@@ -1,0 +1,360 @@
+import type { Logger } from "pino";
+import type { Clock } from "../domain/clock.js";
+import { isAppError, toError, type ExecutorError } from "../domain/errors.js";
+import type { JobId } from "../domain/ids.js";
+import { expiryOf, isTerminal, type Job, type JobState } from "../domain/job.js";
+import type { Executor, RunEvent, RunRequest, RunStatus } from "../executors/executor.js";
+import type { JobDirectories } from "../storage/job-directories.js";
+import type { JobPatch, NewJobEvent, Store } from "../store/store.js";
+import type { CapacityLedger, Demand } from "./capacity-ledger.js";
+import type { JobNotifier } from "./job-notifier.js";
+import { lifecycleEvents as ev } from "./lifecycle-events.js";
+
+export const demandOf = (job: Job): Demand => ({ cores: job.resources.coresRequest, ramGB: job.resources.ramRequestGB, gpus: job.resources.gpus });
+
+/** setTimeout's ceiling; longer deadlines are re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A run in `starting` younger than this is still being launched; reconciliation leaves it alone. */
+const LAUNCH_GRACE_MS = 60_000;
+
+export interface LifecycleSettings {
+  readonly listingTtlSeconds: number;
+  readonly stopGraceSeconds: number;
+}
+
+export interface LifecycleDeps {
+  readonly store: Store;
+  readonly executor: Executor;
+  readonly ledger: CapacityLedger;
+  readonly notifier: JobNotifier;
+  readonly dirs: JobDirectories;
+  readonly buildRunRequest: (job: Job) => RunRequest;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** A run was refused for now (engine down): put the job back in the queue. */
+  readonly requeue: (job: Job) => void;
+  /** A job reached a terminal state: capacity is free, dependents may move. */
+  readonly finished: (job: Job) => void;
+}
+
+interface ExitReport {
+  readonly exitCode: number;
+  readonly oomKilled: boolean;
+  readonly startedAt: Date | null;
+  readonly at: Date;
+}
+
+/**
+ * Drives runs through their states: launch, started, exited, deadline, deletion, and
+ * recovery after a restart. Every change is a compare-and-set in the store, so the
+ * engine's events, the launcher and the reconciler may race without harm.
+ */
+export class JobLifecycle {
+  private readonly deadlineTimers = new Map<JobId, NodeJS.Timeout>();
+  /** Runs skyrun itself stopped, so a SIGKILL exit is not mistaken for an OOM kill. */
+  private readonly stoppedBySkyrun = new Set<JobId>();
+  private readonly deadlineKills = new Set<JobId>();
+
+  constructor(private readonly d: LifecycleDeps, private readonly s: LifecycleSettings) {}
+
+  // ── launching ────────────────────────────────────────────────────────────
+
+  /** Starts an admitted job. The caller has already put its demand in the ledger. */
+  async launch(jobId: JobId): Promise<void> {
+    const starting = await this.d.store.jobs.transition(jobId, ["queued"], "starting", { reason: null });
+    if (!starting) {
+      this.d.ledger.release(jobId); // deleted or failed while we decided
+      return;
+    }
+    this.d.notifier.changed(starting);
+    await this.submit(starting);
+  }
+
+  private async submit(job: Job): Promise<void> {
+    let handle: string;
+    try {
+      handle = await this.d.executor.submit(this.d.buildRunRequest(job));
+    } catch (e) {
+      await this.onLaunchError(job, e);
+      return;
+    }
+    const now = this.d.clock.now();
+    const running = await this.d.store.jobs.transition(job.id, ["starting"], "running", { startedAt: now, runHandle: handle }, ev.started(now));
+    if (running) {
+      this.armDeadline(running);
+      this.d.notifier.changed(running);
+      return;
+    }
+    const current = await this.d.store.jobs.get(job.id);
+    if (current?.state === "terminating") await this.stopRun(current); // deleted while it was starting
+  }
+
+  private async onLaunchError(job: Job, e: unknown): Promise<void> {
+    const err = isAppError(e) ? e : undefined;
+    const message = err?.message ?? toError(e).message;
+    if ((err as ExecutorError | undefined)?.code === "EXECUTOR_UNAVAILABLE") {
+      const now = this.d.clock.now();
+      const back = await this.d.store.jobs.transition(job.id, ["starting"], "queued", { reason: `${message}; will retry` }, ev.requeued(now, `${message}; will retry`));
+      this.d.ledger.release(job.id);
+      if (back) {
+        this.d.notifier.changed(back);
+        this.d.requeue(back);
+      } else {
+        await this.finishDeletedLaunch(job.id);
+      }
+      return;
+    }
+    this.d.log.info({ jobId: job.id, err: message }, "run rejected");
+    const now = this.d.clock.now();
+    if (!(await this.finishAs(job.id, ["starting"], "failed", { reason: message, finishedAt: now, startedAt: null }, ev.launchFailed(now, message)))) {
+      await this.finishDeletedLaunch(job.id);
+    }
+  }
+
+  /** A job deleted while its launch failed has no run to stop: it ends at once. */
+  private async finishDeletedLaunch(jobId: JobId): Promise<void> {
+    const now = this.d.clock.now();
+    await this.finishAs(jobId, ["terminating"], "cancelled", { reason: "Deleted by user", finishedAt: now }, ev.deleted(now, "Session deleted while it was starting"));
+  }
+
+  // ── engine events ────────────────────────────────────────────────────────
+
+  async handleRunEvent(e: RunEvent): Promise<void> {
+    switch (e.kind) {
+      case "started": {
+        const running = await this.d.store.jobs.transition(e.jobId, ["starting"], "running", { startedAt: e.at }, ev.started(e.at));
+        if (running) {
+          this.armDeadline(running);
+          this.d.notifier.changed(running);
+        }
+        return;
+      }
+      case "exited":
+        await this.finishRun(e.jobId, e);
+        return;
+      case "note":
+        await this.d.store.events.append(e.jobId, { type: e.type, reason: e.reason, message: e.message, at: e.at });
+        return;
+      case "pending":
+        await this.d.store.jobs.update(e.jobId, { reason: e.reason }, { type: "Normal", reason: "Pending", message: e.reason, at: this.d.clock.now() });
+        return;
+    }
+  }
+
+  /** Records how a run ended. Retries when the job moved under us (e.g. starting → running). */
+  private async finishRun(jobId: JobId, exit: ExitReport): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const job = await this.d.store.jobs.get(jobId);
+      if (!job || job.state === "queued") return;
+      if (isTerminal(job.state)) {
+        await this.releaseEngineSide(job);
+        return;
+      }
+      const { to, reason, event } = this.outcome(job, exit);
+      const patch: JobPatch = {
+        exitCode: exit.exitCode,
+        reason,
+        finishedAt: exit.at,
+        startedAt: job.startedAt ?? exit.startedAt ?? exit.at,
+        coreSeconds: job.resources.coresRequest * Math.max(0, (exit.at.getTime() - (job.startedAt ?? exit.startedAt ?? exit.at).getTime()) / 1000),
+      };
+      if (await this.finishAs(jobId, [job.state], to, patch, event)) return;
+    }
+  }
+
+  private outcome(job: Job, exit: ExitReport): { to: JobState; reason: string | null; event: NewJobEvent } {
+    const at = exit.at;
+    if (job.state === "terminating") return { to: "cancelled", reason: "Deleted by user", event: ev.deleted(at, `Session deleted; container stopped (exit code ${exit.exitCode})`) };
+    if (exit.exitCode === 0) return { to: "succeeded", reason: null, event: ev.completed(at) };
+    const expiry = expiryOf({ startedAt: job.startedAt ?? exit.startedAt, deadlineSeconds: job.deadlineSeconds });
+    if (this.deadlineKills.has(job.id) || (expiry && at >= expiry)) {
+      return { to: "failed", reason: `DeadlineExceeded: active longer than ${job.deadlineSeconds}s`, event: ev.deadlineExceeded(at, job.deadlineSeconds) };
+    }
+    if (exit.oomKilled || (exit.exitCode === 137 && !this.stoppedBySkyrun.has(job.id))) {
+      const limit = `${job.resources.ramLimitGB} GiB`;
+      const message = exit.oomKilled
+        ? `Container was killed for exceeding its memory limit of ${limit}`
+        : `Container was killed by SIGKILL (exit code 137), which here means it ran out of memory (limit ${limit})`;
+      return { to: "failed", reason: `OOMKilled: ${message}`, event: ev.oomKilled(at, message) };
+    }
+    return { to: "failed", reason: `Error: container exited with code ${exit.exitCode}`, event: ev.failed(at, exit.exitCode) };
+  }
+
+  /** Moves a job to a terminal state and cleans up after it. Returns false when it lost the race. */
+  private async finishAs(jobId: JobId, from: readonly JobState[], to: JobState, patch: JobPatch, event: NewJobEvent): Promise<boolean> {
+    const finishedAt = patch.finishedAt ?? this.d.clock.now();
+    const visibleUntil = to === "cancelled" ? finishedAt : new Date(finishedAt.getTime() + this.s.listingTtlSeconds * 1000);
+    const done = await this.d.store.jobs.transition(jobId, from, to, { ...patch, finishedAt, visibleUntil }, event);
+    if (!done) return false;
+    await this.afterTerminal(done);
+    return true;
+  }
+
+  private async afterTerminal(job: Job): Promise<void> {
+    this.clearDeadline(job.id);
+    this.stoppedBySkyrun.delete(job.id);
+    this.deadlineKills.delete(job.id);
+    this.d.ledger.release(job.id);
+    await this.releaseEngineSide(job);
+    this.d.notifier.changed(job);
+    this.d.finished(job);
+  }
+
+  private async releaseEngineSide(job: Job): Promise<void> {
+    try {
+      this.d.dirs.removeScratch(job.id);
+      await this.d.executor.release(job.id);
+    } catch (e) {
+      this.d.log.warn({ jobId: job.id, err: toError(e).message }, "could not release the run; the reconciler will retry");
+    }
+  }
+
+  // ── deletion ─────────────────────────────────────────────────────────────
+
+  /**
+   * Deletes a job as `DELETE /session/{id}` asks: a queued job ends at once; a live run
+   * goes Terminating and is stopped; a finished job just leaves the listing.
+   * The caller removes a queued job from the queue first.
+   */
+  async delete(job: Job): Promise<Job> {
+    const now = this.d.clock.now();
+    if (job.state === "queued") {
+      const done = await this.d.store.jobs.transition(job.id, ["queued"], "cancelled", { reason: "Deleted by user", finishedAt: now, visibleUntil: now }, ev.deleted(now, "Session deleted before it started"));
+      if (done) {
+        await this.afterTerminal(done);
+        return done;
+      }
+      return this.delete((await this.d.store.jobs.get(job.id)) ?? job);
+    }
+    if (job.state === "starting" || job.state === "running") {
+      const terminating = await this.d.store.jobs.transition(job.id, ["starting", "running"], "terminating", {}, ev.killing(now, this.s.stopGraceSeconds));
+      if (!terminating) return this.delete((await this.d.store.jobs.get(job.id)) ?? job);
+      this.d.notifier.changed(terminating);
+      if (job.state === "running") void this.stopRun(terminating);
+      return terminating;
+    }
+    if (isTerminal(job.state) && job.visibleUntil > now) {
+      return (await this.d.store.jobs.update(job.id, { visibleUntil: now })) ?? job;
+    }
+    return job;
+  }
+
+  /** Stops a terminating job's run and records the end once the engine confirms it. */
+  private async stopRun(job: Job): Promise<void> {
+    this.stoppedBySkyrun.add(job.id);
+    try {
+      await this.d.executor.cancel(job.id, this.s.stopGraceSeconds);
+      const status = (await this.d.executor.statuses([job.id])).get(job.id);
+      await this.applyStatus(job, status);
+    } catch (e) {
+      this.stoppedBySkyrun.delete(job.id);
+      this.d.log.warn({ jobId: job.id, err: toError(e).message }, "stopping the run failed; the reconciler will retry");
+    }
+  }
+
+  // ── deadlines and renewal ────────────────────────────────────────────────
+
+  armDeadline(job: Job): void {
+    this.clearDeadline(job.id);
+    const expiry = expiryOf(job);
+    if (!expiry || job.state !== "running") return;
+    const delayMs = Math.max(0, expiry.getTime() - this.d.clock.now().getTime());
+    const timer = setTimeout(() => void this.onDeadline(job.id), Math.min(delayMs, MAX_TIMER_MS));
+    timer.unref();
+    this.deadlineTimers.set(job.id, timer);
+  }
+
+  private clearDeadline(id: JobId): void {
+    const t = this.deadlineTimers.get(id);
+    if (t) clearTimeout(t);
+    this.deadlineTimers.delete(id);
+  }
+
+  private async onDeadline(id: JobId): Promise<void> {
+    this.deadlineTimers.delete(id);
+    const job = await this.d.store.jobs.get(id);
+    if (!job || job.state !== "running") return;
+    const expiry = expiryOf(job);
+    if (expiry && expiry > this.d.clock.now()) {
+      this.armDeadline(job); // renewed meanwhile, or a deadline beyond setTimeout's range
+      return;
+    }
+    this.deadlineKills.add(id);
+    this.stoppedBySkyrun.add(id);
+    this.d.log.info({ jobId: id }, "deadline reached; stopping the run");
+    try {
+      await this.d.executor.cancel(id, this.s.stopGraceSeconds);
+    } catch (e) {
+      this.d.log.warn({ jobId: id, err: toError(e).message }, "could not stop a run past its deadline; retrying");
+      const retry = setTimeout(() => void this.onDeadline(id), 5000);
+      retry.unref();
+    }
+  }
+
+  // ── recovery ─────────────────────────────────────────────────────────────
+
+  /**
+   * After a restart: holds capacity for live runs and returns the queued jobs, in
+   * submission order, for the scheduler. Call `reconcile` once the engine is connected.
+   */
+  async recover(): Promise<Job[]> {
+    const active = await this.d.store.jobs.listActive();
+    const queued: Job[] = [];
+    for (const job of active) {
+      if (job.state === "queued") queued.push(job);
+      else this.d.ledger.hold(job.id, demandOf(job));
+      if (job.state === "running") this.armDeadline(job);
+    }
+    return queued;
+  }
+
+  /**
+   * Compares live jobs with what the engine knows and settles the differences: runs
+   * that ended while nobody listened, runs that vanished, deletions to finish.
+   */
+  async reconcile(options: { includeFresh?: boolean } = {}): Promise<void> {
+    const active = (await this.d.store.jobs.listActive()).filter((j) => j.state !== "queued");
+    const nowMs = this.d.clock.now().getTime();
+    const candidates = active.filter((j) => options.includeFresh || j.state !== "starting" || nowMs - j.createdAt.getTime() > LAUNCH_GRACE_MS);
+    if (candidates.length === 0) return;
+    const statuses = await this.d.executor.statuses(candidates.map((j) => j.id));
+    for (const job of candidates) await this.applyStatus(job, statuses.get(job.id));
+  }
+
+  private async applyStatus(job: Job, status: RunStatus | undefined): Promise<void> {
+    if (!status) return;
+    const now = this.d.clock.now();
+    switch (status.phase) {
+      case "running":
+        if (job.state === "starting") await this.handleRunEvent({ kind: "started", jobId: job.id, at: status.startedAt });
+        else if (job.state === "terminating") await this.stopRunOnce(job);
+        return;
+      case "exited":
+        await this.finishRun(job.id, { exitCode: status.exitCode, oomKilled: status.oomKilled, startedAt: status.startedAt, at: status.finishedAt });
+        return;
+      case "pending":
+        if (job.state === "starting") await this.submit(job); // created but never started: finish the launch
+        return;
+      case "vanished":
+        if (job.state === "starting") {
+          const back = await this.d.store.jobs.transition(job.id, ["starting"], "queued", { reason: null }, ev.requeued(now, "Run was not found on the engine after a restart; queued again"));
+          this.d.ledger.release(job.id);
+          if (back) this.d.requeue(back);
+        } else if (job.state === "terminating") {
+          await this.finishAs(job.id, ["terminating"], "cancelled", { reason: "Deleted by user", finishedAt: now }, ev.deleted(now, "Session deleted"));
+        } else {
+          await this.finishAs(job.id, ["running"], "failed", { reason: `Lost: ${status.reason}`, finishedAt: now }, ev.vanished(now, status.reason));
+        }
+        return;
+    }
+  }
+
+  private async stopRunOnce(job: Job): Promise<void> {
+    if (!this.stoppedBySkyrun.has(job.id)) await this.stopRun(job);
+  }
+
+  close(): void {
+    for (const t of this.deadlineTimers.values()) clearTimeout(t);
+    this.deadlineTimers.clear();
+  }
+}

@@ -1,0 +1,55 @@
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Owner } from "../domain/job.js";
+import type { DataLayout } from "./data-layout.js";
+
+/**
+ * Creates and removes the directories a job needs on the host. Paths come from the
+ * layout and the names in them are validated upstream (user names, 8-char job ids).
+ */
+export interface JobDirectories {
+  /** `/arc/home/<user>`: created on first use, owned by the user, mode 0750. */
+  ensureHome(owner: Owner): string;
+  /** A private `/scratch` for one job, owned by the user, mode 0700. */
+  createScratch(jobId: string, owner: Owner): string;
+  removeScratch(jobId: string): void;
+  /** Makes sure the log's directory exists (the engine creates the file). */
+  prepareLog(jobId: string): string;
+  removeLog(jobId: string): void;
+}
+
+export function createJobDirectories(layout: DataLayout): JobDirectories {
+  mkdirSync(layout.arcRoot, { recursive: true, mode: 0o755 });
+  mkdirSync(dirname(layout.homeDir("x")), { recursive: true, mode: 0o755 });
+  return {
+    ensureHome(owner) {
+      const home = layout.homeDir(owner.username);
+      if (!existsSync(home)) {
+        mkdirSync(home, { recursive: true, mode: 0o750 });
+        chownSync(home, owner.uid, owner.gid);
+        chmodSync(home, 0o750);
+      } else if (statSync(home).uid !== owner.uid) {
+        // A home created for a previous user of the same name must not be handed over silently.
+        chownSync(home, owner.uid, owner.gid);
+      }
+      return home;
+    },
+    createScratch(jobId, owner) {
+      const dir = layout.scratchDir(jobId);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chownSync(dir, owner.uid, owner.gid);
+      return dir;
+    },
+    removeScratch(jobId) {
+      rmSync(layout.scratchDir(jobId), { recursive: true, force: true });
+    },
+    prepareLog(jobId) {
+      const path = layout.logPath(jobId);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      return path;
+    },
+    removeLog(jobId) {
+      rmSync(layout.logPath(jobId), { force: true });
+    },
+  };
+}

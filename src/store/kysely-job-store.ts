@@ -1,0 +1,141 @@
+import type { Kysely, Transaction } from "kysely";
+import { AppError } from "../domain/errors.js";
+import type { JobId } from "../domain/ids.js";
+import { ACTIVE_STATES, type Job, type JobState } from "../domain/job.js";
+import type { JobEvent } from "../domain/job-event.js";
+import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
+import type { Database } from "./schema.js";
+import type { EventStore, JobPatch, JobQuery, JobStore, NewJobEvent } from "./store.js";
+
+/** Rows per INSERT: 35 columns × 400 rows stays under SQLite's 32,766 bound parameters. */
+const INSERT_CHUNK = 400;
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** SQLite and PostgreSQL report a duplicate key with these driver codes. */
+const isUniqueViolation = (e: unknown): boolean => {
+  const code = (e as { code?: unknown }).code;
+  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+};
+
+/** Appends an event, folding it into the previous one when it repeats (kubectl's count). */
+async function appendEvent(db: Db, jobId: JobId, e: NewJobEvent): Promise<void> {
+  const last = await db.selectFrom("job_events").select(["id", "reason", "message", "count"])
+    .where("job_id", "=", jobId).orderBy("id", "desc").limit(1).executeTakeFirst();
+  if (last && last.reason === e.reason && last.message === e.message) {
+    await db.updateTable("job_events").set({ count: last.count + 1, last_at: e.at.getTime() }).where("id", "=", last.id).execute();
+    return;
+  }
+  const at = e.at.getTime();
+  await db.insertInto("job_events").values({ job_id: jobId, type: e.type, reason: e.reason, message: e.message, first_at: at, last_at: at, count: 1 }).execute();
+}
+
+export function createKyselyJobStore(db: Kysely<Database>): JobStore {
+  return {
+    async insertMany(jobs: readonly Job[]): Promise<void> {
+      if (jobs.length === 0) return;
+      const rows = jobs.map(jobToRow);
+      try {
+        await db.transaction().execute(async (tx) => {
+          for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+            await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
+          }
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError("CONFLICT", "a job id is already taken", {}, { cause: e });
+        throw e;
+      }
+    },
+
+    async get(id: JobId): Promise<Job | undefined> {
+      const row = await db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? rowToJob(row) : undefined;
+    },
+
+    async getMany(ids: readonly JobId[]): Promise<Job[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom("jobs").selectAll().where("id", "in", [...ids]).execute();
+      return rows.map(rowToJob);
+    },
+
+    async list(q: JobQuery): Promise<Job[]> {
+      let query = db.selectFrom("jobs").selectAll();
+      if (q.owner !== undefined) query = query.where("owner", "=", q.owner);
+      if (q.visibleAt !== undefined) query = query.where("visible_until", ">", q.visibleAt.getTime());
+      if (q.states !== undefined) query = query.where("state", "in", [...q.states]);
+      if (q.type !== undefined) query = query.where("type", "=", q.type);
+      if (q.arrayId !== undefined) query = query.where("array_id", "=", q.arrayId);
+      query = query.orderBy("submit_seq", "asc");
+      if (q.limit !== undefined) query = query.limit(q.limit);
+      return (await query.execute()).map(rowToJob);
+    },
+
+    async listActive(): Promise<Job[]> {
+      const rows = await db.selectFrom("jobs").selectAll().where("state", "in", [...ACTIVE_STATES]).orderBy("submit_seq", "asc").execute();
+      return rows.map(rowToJob);
+    },
+
+    async transition(id: JobId, from: readonly JobState[], to: JobState, patch: JobPatch = {}, event?: NewJobEvent): Promise<Job | undefined> {
+      const apply = async (tx: Db): Promise<Job | undefined> => {
+        const row = await tx.updateTable("jobs").set({ ...patchToRow(patch), state: to })
+          .where("id", "=", id).where("state", "in", [...from]).returningAll().executeTakeFirst();
+        if (!row) return undefined;
+        if (event) await appendEvent(tx, id, event);
+        return rowToJob(row);
+      };
+      return event ? db.transaction().execute(apply) : apply(db);
+    },
+
+    async update(id: JobId, patch: JobPatch, event?: NewJobEvent): Promise<Job | undefined> {
+      const apply = async (tx: Db): Promise<Job | undefined> => {
+        const set = patchToRow(patch);
+        const row = Object.keys(set).length > 0
+          ? await tx.updateTable("jobs").set(set).where("id", "=", id).returningAll().executeTakeFirst()
+          : await tx.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+        if (!row) return undefined;
+        if (event) await appendEvent(tx, id, event);
+        return rowToJob(row);
+      };
+      return event ? db.transaction().execute(apply) : apply(db);
+    },
+
+    async purgeFinishedBefore(before: Date, limit: number): Promise<JobId[]> {
+      return db.transaction().execute(async (tx) => {
+        const rows = await tx.selectFrom("jobs").select("id").where("finished_at", "<", before.getTime()).limit(limit).execute();
+        const ids = rows.map((r) => r.id);
+        if (ids.length === 0) return [];
+        await tx.deleteFrom("job_events").where("job_id", "in", ids).execute();
+        await tx.deleteFrom("jobs").where("id", "in", ids).execute();
+        return ids as JobId[];
+      });
+    },
+
+    async maxSubmitSeq(): Promise<number> {
+      const row = await db.selectFrom("jobs").select((eb) => eb.fn.max("submit_seq").as("seq")).executeTakeFirst();
+      return Number(row?.seq ?? 0);
+    },
+
+    async countByState(): Promise<Partial<Record<JobState, number>>> {
+      const rows = await db.selectFrom("jobs").select(["state", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("state", "in", [...ACTIVE_STATES]).groupBy("state").execute();
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
+  };
+}
+
+export function createKyselyEventStore(db: Kysely<Database>): EventStore {
+  return {
+    append: (jobId, event) => appendEvent(db, jobId, event),
+    async list(jobId: JobId): Promise<JobEvent[]> {
+      const rows = await db.selectFrom("job_events").selectAll().where("job_id", "=", jobId).orderBy("id", "asc").execute();
+      return rows.map((r) => ({
+        type: r.type === "Warning" ? "Warning" : "Normal",
+        reason: r.reason,
+        message: r.message,
+        firstAt: new Date(Number(r.first_at)),
+        lastAt: new Date(Number(r.last_at)),
+        count: r.count,
+      }));
+    },
+  };
+}

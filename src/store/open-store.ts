@@ -1,0 +1,65 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
+import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
+import { createKyselyTokenStore } from "./kysely-token-store.js";
+import { createKyselyUserStore } from "./kysely-user-store.js";
+import { migrate } from "./migrate.js";
+import type { Database } from "./schema.js";
+import type { Store } from "./store.js";
+
+export type StoreConfig =
+  | { readonly driver: "sqlite"; readonly path: string }
+  | { readonly driver: "postgres"; readonly url: string };
+
+export interface StoreOptions {
+  /** PostgreSQL only: the schema to use (created when missing). Tests use one per test file. */
+  readonly schema?: string;
+  /** Pool size for PostgreSQL. @defaultValue 10 */
+  readonly poolSize?: number;
+}
+
+async function openSqlite(path: string): Promise<Kysely<Database>> {
+  const { default: SQLite } = await import("better-sqlite3");
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  // WAL: readers never block the writer; NORMAL sync is durable across process crashes (not power loss).
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<Database>> {
+  // Loaded lazily so SQLite-only installs never need the PostgreSQL driver.
+  const { default: pg } = await import("pg");
+  pg.types.setTypeParser(20, (v: string) => Number(v)); // BIGINT epoch-ms and counts fit in a double
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (options.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
+  return db;
+}
+
+/** Opens the database, applies pending migrations and returns the store. */
+export async function openStore(config: StoreConfig, options: StoreOptions = {}): Promise<Store> {
+  const db = config.driver === "sqlite" ? await openSqlite(config.path) : await openPostgres(config.url, options);
+  try {
+    await migrate(db, config.driver);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return {
+    dialect: config.driver,
+    jobs: createKyselyJobStore(db),
+    events: createKyselyEventStore(db),
+    users: createKyselyUserStore(db),
+    tokens: createKyselyTokenStore(db),
+    close: () => db.destroy(),
+  };
+}

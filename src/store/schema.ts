@@ -1,0 +1,90 @@
+import type { Generated } from "kysely";
+
+/** Row types as stored. Times are epoch milliseconds; JSON columns are text. */
+export interface UsersTable {
+  name: string;
+  uid: number;
+  dn: string | null;
+  priority: Generated<number>;
+  created_at: number;
+}
+export interface PosixGroupsTable {
+  name: string;
+  gid: number;
+  priority: Generated<number>;
+}
+export interface GroupMembersTable {
+  user_name: string;
+  group_name: string;
+}
+export interface TokensTable {
+  id: string;
+  user_name: string;
+  token_hash: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+export interface JobsTable {
+  id: string;
+  owner: string;
+  uid: number;
+  gid: number;
+  groups_json: string;
+  name: string;
+  image: string;
+  type: string;
+  command_json: string | null;
+  args_json: string | null;
+  env_json: string;
+  cores_request: number;
+  cores_limit: number;
+  ram_request_gb: number;
+  ram_limit_gb: number;
+  gpus: number;
+  fixed_resources: number;
+  priority: number;
+  depends_on_json: string | null;
+  array_id: string | null;
+  replica_index: number | null;
+  replica_count: number | null;
+  state: string;
+  reason: string | null;
+  exit_code: number | null;
+  executor: string;
+  run_handle: string | null;
+  deadline_seconds: number;
+  submit_seq: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  visible_until: number;
+  sealed_registry_auth: string | null;
+  core_seconds: Generated<number>;
+}
+export interface JobEventsTable {
+  id: Generated<number>;
+  job_id: string;
+  type: string;
+  reason: string;
+  message: string;
+  first_at: number;
+  last_at: number;
+  count: number;
+}
+export interface SchemaMigrationsTable {
+  version: number;
+  applied_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  posix_groups: PosixGroupsTable;
+  group_members: GroupMembersTable;
+  tokens: TokensTable;
+  jobs: JobsTable;
+  job_events: JobEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Dialect = "sqlite" | "postgres";
