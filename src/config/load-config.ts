@@ -29,7 +29,9 @@ function mergeInto(target: Tree, source: Tree): Tree {
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const existing = target[key];
-    if (value && typeof value === "object" && !Array.isArray(value) && existing && typeof existing === "object" && !Array.isArray(existing)) {
+    // A tagged section (one with a `driver`) is a choice, replaced whole rather than merged.
+    const tagged = value && typeof value === "object" && "driver" in value;
+    if (!tagged && value && typeof value === "object" && !Array.isArray(value) && existing && typeof existing === "object" && !Array.isArray(existing)) {
       target[key] = mergeInto({ ...(existing as Tree) }, value as Tree);
     } else {
       target[key] = value;
@@ -88,12 +90,12 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
 });
 
 /**
- * Builds the configuration from defaults < config file < environment < flags, and
- * validates all of it at once. The only place that reads `process.env`-like input.
+ * Builds the configuration from defaults < config file < environment < flags <
+ * overrides (programmatic, e.g. tests), and validates all of it at once. The only place that reads `process.env`-like input.
  *
  * @throws ConfigError listing every invalid setting with its path.
  */
-export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
+export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, overrides: Record<string, unknown> = {}): Config {
   const envFlags = fromEnv(env);
   const dataDir = resolve(flags.dataDir ?? envFlags.dataDir ?? defaultDataDir(env));
   const configPath = flags.config ?? envFlags.config ?? (existsSync(join(dataDir, "skyrun.yaml")) ? join(dataDir, "skyrun.yaml") : undefined);
@@ -108,10 +110,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
   const defaults: Tree = {
     dataDir,
     capacity: { cores: cpus().length, ramGB: Math.floor(totalmem() / 1024 ** 3) },
-    store: { driver: "sqlite", path: join(dataDir, "skyrun.db") },
   };
-  const merged = mergeInto(mergeInto(mergeInto(mergeInto({}, defaults), file), layer(envFlags)), layer(flags));
+  const merged = mergeInto(mergeInto(mergeInto(mergeInto(mergeInto({}, defaults), file), layer(envFlags)), layer(flags)), overrides);
   merged.dataDir = dataDir;
+  // A store section replaces the default as a whole: a postgres URL must not inherit the SQLite path.
+  merged.store ??= { driver: "sqlite", path: join(dataDir, "skyrun.db") };
   const storage = (merged.storage as Tree | undefined) ?? {};
   merged.storage = { ...storage, arcRoot: resolve(dataDir, (storage.arcRoot as string | undefined) ?? "arc") };
   if (env.SKYRUN_PODMAN_SOCKET) merged.local = mergeInto((merged.local as Tree | undefined) ?? {}, { socketPath: env.SKYRUN_PODMAN_SOCKET });

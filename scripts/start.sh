@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# One command for a fresh Debian 12 machine: install, build, and start skyrun on its
+# embedded defaults (SQLite + Podman) in the foreground. Extra arguments go to `skyrun server`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-system.sh
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+npm run --silent build
+bash scripts/build-images.sh
+exec node bin/skyrun.js server "$@"

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import type { JobId } from "./ids.js";
+import { NEVER, type Job } from "./job.js";
+import { statesForStatus, statusOf, toPublicSessionJson, toSessionJson } from "./session-view.js";
+
+const job = (over: Partial<Job> = {}): Job => ({
+  id: "abcd1234" as JobId,
+  owner: { username: "alice", uid: 10001, gid: 10001, groups: [30001] },
+  name: "nightly",
+  image: "images.example.org/skaha/astroml:latest",
+  type: "headless",
+  command: ["python"],
+  args: ["x.py"],
+  env: [],
+  resources: { coresRequest: 1.5, coresLimit: 1.5, ramRequestGB: 4, ramLimitGB: 4, gpus: 0, fixed: true },
+  dependsOn: [],
+  priority: 0,
+  state: "succeeded",
+  reason: null,
+  exitCode: 0,
+  createdAt: new Date("2026-07-01T12:00:00.000Z"),
+  startedAt: new Date("2026-07-01T12:34:00.000Z"),
+  finishedAt: new Date("2026-07-01T12:40:00.000Z"),
+  deadlineSeconds: 1_209_600,
+  visibleUntil: NEVER,
+  executor: "local",
+  runHandle: null,
+  arrayId: null,
+  replicaIndex: null,
+  replicaCount: null,
+  sealedRegistryAuth: null,
+  submitSeq: 1,
+  ...over,
+});
+
+describe("session JSON", () => {
+  it("reports Succeeded on v0 and Completed on v1 for exit code 0", () => {
+    expect(statusOf("succeeded", "v0")).toBe("Succeeded");
+    expect(statusOf("succeeded", "v1")).toBe("Completed");
+    expect(toSessionJson(job(), "v1").phase).toBe("Completed");
+  });
+
+  it("keeps the platform's field order, then our extensions", () => {
+    expect(Object.keys(toSessionJson(job(), "v1"))).toEqual([
+      "id", "userid", "runAsUID", "runAsGID", "supplementalGroups", "image", "type", "status", "name",
+      "startTime", "expiryTime", "connectURL", "requestedRAM", "requestedCPUCores", "requestedGPUCores", "isFixedResources",
+      "phase", "exitCode", "endTime", "createdTime",
+    ]);
+  });
+
+  it("omits what is null: a pending flexible job has no startTime, expiry, exit code or requests", () => {
+    const out = toSessionJson(job({ state: "queued", startedAt: null, finishedAt: null, exitCode: null, resources: { coresRequest: 1, coresLimit: 8, ramRequestGB: 4, ramLimitGB: 32, gpus: 0, fixed: false } }), "v0", { pendingReason: "waiting for 1 cores" });
+    expect(out).not.toHaveProperty("startTime");
+    expect(out).not.toHaveProperty("expiryTime");
+    expect(out).not.toHaveProperty("exitCode");
+    expect(out).not.toHaveProperty("requestedRAM");
+    expect(out.status).toBe("Pending");
+    expect(out.statusMessage).toBe("waiting for 1 cores");
+  });
+
+  it("formats requests as the platform does: decimal GB from GiB, millicore precision", () => {
+    const out = toSessionJson(job(), "v1");
+    expect(out.requestedRAM).toBe("4.29");
+    expect(out.requestedCPUCores).toBe("1.500");
+    expect(out.expiryTime).toBe("2026-07-15T12:34:00Z");
+  });
+
+  it("shows usage only for running jobs", () => {
+    const usage = { cpuCores: 0.25, ramBytes: 350_000_000 };
+    expect(toSessionJson(job({ state: "running" }), "v1", { usage })).toMatchObject({ ramInUse: "0.35", cpuCoresInUse: "0.250" });
+    expect(toSessionJson(job(), "v1", { usage })).not.toHaveProperty("ramInUse");
+  });
+
+  it("shows a deleted job as Failed with the reason", () => {
+    expect(toSessionJson(job({ state: "cancelled", reason: "Deleted by user", exitCode: null }), "v0")).toMatchObject({ status: "Failed", statusMessage: "Deleted by user" });
+  });
+
+  it("has the public shape for view=all", () => {
+    expect(toPublicSessionJson(job(), "v0")).toEqual({ userid: "alice", type: "headless", status: "Succeeded", startTime: "2026-07-01T12:34:00Z" });
+  });
+
+  it("maps status filters case-insensitively, with Succeeded and Completed as synonyms", () => {
+    expect(statesForStatus("completed")).toEqual(["succeeded"]);
+    expect(statesForStatus("Succeeded")).toEqual(["succeeded"]);
+    expect(statesForStatus("PENDING")).toEqual(["queued", "starting"]);
+    expect(statesForStatus("nonsense")).toBeUndefined();
+  });
+});
