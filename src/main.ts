@@ -11,6 +11,7 @@ import { buildApp } from "./api/build-app.js";
 import type { Config } from "./config/config-schema.js";
 import { redactConfig } from "./config/load-config.js";
 import { systemClock, type Clock } from "./domain/clock.js";
+import { effectiveContext } from "./domain/resources.js";
 import { EXECUTORS } from "./executors/registry.js";
 import type { RegistryCredentials } from "./executors/executor.js";
 import { createAuthenticator } from "./identity/authenticator.js";
@@ -79,7 +80,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     layout,
     secrets,
     clock,
-    context: config.context,
+    context: effectiveContext(config.context, config.capacity),
     capacity: config.capacity,
     sessions: {
       deadlineSeconds: config.sessions.deadlineSeconds,

@@ -51,6 +51,19 @@ export type RunEvent =
 
 export type RunEventListener = (event: RunEvent) => void;
 
+/** Which run: the job, and the engine's handle for it when known (container name, Slurm job id). */
+export interface RunRef {
+  readonly jobId: JobId;
+  readonly handle: string | null;
+}
+
+export interface SubmitResult {
+  /** The engine's id for the run, kept in the database. */
+  readonly handle: string;
+  /** When the run started, if it already has (Podman); null while the engine queues it (Slurm). */
+  readonly startedAt: Date | null;
+}
+
 /**
  * An engine adapter. Implementations translate engine failures into ExecutorError:
  * EXECUTOR_UNAVAILABLE (retry later) or EXECUTOR_REJECTED (this run can never work).
@@ -65,22 +78,25 @@ export interface Executor {
   start(onEvent: RunEventListener): Promise<void>;
   /** Cheap, no I/O: did the engine answer recently? */
   isAvailable(): boolean;
-  /** Starts the run. Idempotent per job id: a retried submit never starts two runs. Returns the run handle. */
-  submit(run: RunRequest): Promise<string>;
-  /** The engine's view of the runs of these jobs; a job it does not know is `vanished`. */
-  statuses(jobIds: readonly JobId[]): Promise<Map<JobId, RunStatus>>;
+  /**
+   * Hands the run to the engine. Idempotent per job id: a retried submit never starts
+   * two runs. A run that has not started yet reports it later with a `started` event.
+   */
+  submit(run: RunRequest): Promise<SubmitResult>;
+  /** The engine's view of these runs; a run it does not know is `vanished`. */
+  statuses(runs: readonly RunRef[]): Promise<Map<JobId, RunStatus>>;
   /** Stops a run (SIGTERM, then SIGKILL after `graceSeconds`). Idempotent: unknown or finished runs resolve. */
-  cancel(jobId: JobId, graceSeconds: number): Promise<void>;
+  cancel(run: RunRef, graceSeconds: number): Promise<void>;
   /** Frees what the engine keeps of a finished run (the container). Idempotent. */
-  release(jobId: JobId): Promise<void>;
+  release(run: RunRef): Promise<void>;
   /** CPU and memory in use by a running run, or undefined when unknown. */
-  usage(jobId: JobId): Promise<SessionUsage | undefined>;
+  usage(run: RunRef): Promise<SessionUsage | undefined>;
   close(): Promise<void>;
 }
 
 /** Optional: an engine that can move a run's deadline (Slurm's time limit). */
 export interface DeadlineExtension {
-  extendDeadline(jobId: JobId, deadlineSeconds: number): Promise<void>;
+  extendDeadline(run: RunRef, deadlineSeconds: number): Promise<void>;
 }
 export const canExtendDeadline = (e: Executor): e is Executor & DeadlineExtension => "extendDeadline" in e;
 

@@ -21,6 +21,7 @@ export interface JobServiceDeps {
   readonly layout: DataLayout;
   readonly secrets: SecretBox;
   readonly clock: Clock;
+  /** The resource options users may ask for: the configured ones that fit the capacity. */
   readonly context: ResourceContext;
   readonly capacity: Capacity;
   readonly sessions: SessionSettings;

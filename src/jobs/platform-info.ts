@@ -1,14 +1,14 @@
 import { invalid } from "../domain/errors.js";
 import { SESSION_TYPES } from "../domain/create-request.js";
-import { effectiveContext, type ResourceContext } from "../domain/resources.js";
+import type { ResourceContext } from "../domain/resources.js";
 import { canListImages } from "../executors/executor.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
 /** The image label that lists the session types an image serves, comma-separated (e.g. `headless,notebook`). */
 export const IMAGE_TYPES_LABEL = "ca.canfar.skyrun.types";
 
-export function resourceContext(deps: Pick<JobServiceDeps, "context" | "capacity">): ResourceContext {
-  return effectiveContext(deps.context, deps.capacity);
+export function resourceContext(deps: Pick<JobServiceDeps, "context">): ResourceContext {
+  return deps.context;
 }
 
 /**

@@ -23,7 +23,7 @@ export async function renewSession(deps: Pick<JobServiceDeps, "store" | "runtime
   if (deps.sessions.renewSeconds <= remaining) return job;
   const deadlineSeconds = usedSeconds + deps.sessions.renewSeconds;
   const expiry = expiryOf({ startedAt: job.startedAt, deadlineSeconds });
-  if (canExtendDeadline(deps.executor)) await deps.executor.extendDeadline(job.id, deadlineSeconds);
+  if (canExtendDeadline(deps.executor)) await deps.executor.extendDeadline({ jobId: job.id, handle: job.runHandle }, deadlineSeconds);
   const renewed = await deps.store.jobs.update(job.id, { deadlineSeconds }, lifecycleEvents.renewed(now, `Expiry extended to ${expiry ? formatInstant(expiry) : "?"}`));
   if (!renewed) return job;
   deps.runtime.deadlineChanged(renewed);

@@ -6,7 +6,7 @@ import type { JobServiceDeps } from "./job-service-deps.js";
 
 /** Live usage of a running session, or undefined when it is not running. */
 export async function liveUsage(deps: Pick<JobServiceDeps, "executor">, job: Job): Promise<SessionUsage | undefined> {
-  return job.state === "running" ? deps.executor.usage(job.id) : undefined;
+  return job.state === "running" ? deps.executor.usage({ jobId: job.id, handle: job.runHandle }) : undefined;
 }
 
 /**

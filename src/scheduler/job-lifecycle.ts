@@ -3,12 +3,14 @@ import type { Clock } from "../domain/clock.js";
 import { isAppError, toError, type ExecutorError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
 import { expiryOf, isTerminal, type Job, type JobState } from "../domain/job.js";
-import type { Executor, RunEvent, RunRequest, RunStatus } from "../executors/executor.js";
+import type { Executor, RunEvent, RunRef, RunRequest, RunStatus, SubmitResult } from "../executors/executor.js";
 import type { JobDirectories } from "../storage/job-directories.js";
 import type { JobPatch, NewJobEvent, Store } from "../store/store.js";
 import type { CapacityLedger, Demand } from "./capacity-ledger.js";
 import type { JobNotifier } from "./job-notifier.js";
 import { lifecycleEvents as ev } from "./lifecycle-events.js";
+
+const refOf = (job: Job): RunRef => ({ jobId: job.id, handle: job.runHandle });
 
 export const demandOf = (job: Job): Demand => ({ cores: job.resources.coresRequest, ramGB: job.resources.ramRequestGB, gpus: job.resources.gpus });
 
@@ -71,22 +73,29 @@ export class JobLifecycle {
   }
 
   private async submit(job: Job): Promise<void> {
-    let handle: string;
+    let submitted: SubmitResult;
     try {
-      handle = await this.d.executor.submit(this.d.buildRunRequest(job));
+      submitted = await this.d.executor.submit(this.d.buildRunRequest(job));
     } catch (e) {
       await this.onLaunchError(job, e);
       return;
     }
-    const now = this.d.clock.now();
-    const running = await this.d.store.jobs.transition(job.id, ["starting"], "running", { startedAt: now, runHandle: handle }, ev.started(now));
-    if (running) {
-      this.armDeadline(running);
-      this.d.notifier.changed(running);
-      return;
+    const { handle, startedAt } = submitted;
+    if (startedAt) {
+      const running = await this.d.store.jobs.transition(job.id, ["starting"], "running", { startedAt, runHandle: handle }, ev.started(startedAt));
+      if (running) {
+        this.armDeadline(running);
+        this.d.notifier.changed(running);
+        return;
+      }
+    } else {
+      // The engine queues the run itself (Slurm): it stays Pending until a `started` event.
+      const queued = await this.d.store.jobs.update(job.id, { runHandle: handle });
+      if (queued?.state === "starting") return;
     }
     const current = await this.d.store.jobs.get(job.id);
-    if (current?.state === "terminating") await this.stopRun(current); // deleted while it was starting
+    if (current && current.runHandle === null) await this.d.store.jobs.update(job.id, { runHandle: handle });
+    if (current?.state === "terminating") await this.stopRun({ ...current, runHandle: handle }); // deleted while it was starting
   }
 
   private async onLaunchError(job: Job, e: unknown): Promise<void> {
@@ -203,7 +212,7 @@ export class JobLifecycle {
   private async releaseEngineSide(job: Job): Promise<void> {
     try {
       this.d.dirs.removeScratch(job.id);
-      await this.d.executor.release(job.id);
+      await this.d.executor.release(refOf(job));
     } catch (e) {
       this.d.log.warn({ jobId: job.id, err: toError(e).message }, "could not release the run; the reconciler will retry");
     }
@@ -243,8 +252,8 @@ export class JobLifecycle {
   private async stopRun(job: Job): Promise<void> {
     this.stoppedBySkyrun.add(job.id);
     try {
-      await this.d.executor.cancel(job.id, this.s.stopGraceSeconds);
-      const status = (await this.d.executor.statuses([job.id])).get(job.id);
+      await this.d.executor.cancel(refOf(job), this.s.stopGraceSeconds);
+      const status = (await this.d.executor.statuses([refOf(job)])).get(job.id);
       await this.applyStatus(job, status);
     } catch (e) {
       this.stoppedBySkyrun.delete(job.id);
@@ -283,7 +292,7 @@ export class JobLifecycle {
     this.stoppedBySkyrun.add(id);
     this.d.log.info({ jobId: id }, "deadline reached; stopping the run");
     try {
-      await this.d.executor.cancel(id, this.s.stopGraceSeconds);
+      await this.d.executor.cancel(refOf(job), this.s.stopGraceSeconds);
     } catch (e) {
       this.d.log.warn({ jobId: id, err: toError(e).message }, "could not stop a run past its deadline; retrying");
       const retry = setTimeout(() => void this.onDeadline(id), 5000);
@@ -317,7 +326,7 @@ export class JobLifecycle {
     const nowMs = this.d.clock.now().getTime();
     const candidates = active.filter((j) => options.includeFresh || j.state !== "starting" || nowMs - j.createdAt.getTime() > LAUNCH_GRACE_MS);
     if (candidates.length === 0) return;
-    const statuses = await this.d.executor.statuses(candidates.map((j) => j.id));
+    const statuses = await this.d.executor.statuses(candidates.map(refOf));
     for (const job of candidates) await this.applyStatus(job, statuses.get(job.id));
   }
 

@@ -99,8 +99,10 @@ export class Scheduler {
   private cycle(): void {
     if (this.closed) return;
     if (!this.d.executor.isAvailable() || this.d.clock.now().getTime() < this.engineBackoffUntil) return;
+    // An engine that queues runs itself (Slurm) gets every job at once and orders them by its own rules.
+    const passThrough = this.d.executor.queuesItself;
     for (const entry of this.queue.values()) {
-      if (!this.d.ledger.fits(entry.demand)) break; // strict order: nobody passes the head
+      if (!passThrough && !this.d.ledger.fits(entry.demand)) break; // strict order: nobody passes the head
       this.queue.delete(entry.id);
       this.d.ledger.hold(entry.id, entry.demand);
       void this.d.lifecycle().launch(entry.id).catch((e: unknown) => {

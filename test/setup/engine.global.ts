@@ -12,6 +12,8 @@ export default async function setup(project: TestProject): Promise<void> {
   const log = pino({ level: "warn" });
   const socket = await ensureEngineSocket({ socketPath: process.env.SKYRUN_TEST_SOCKET ?? "", stateDir: `${TEST_ROOT}/podman`, log });
   execFileSync("bash", ["scripts/build-images.sh", "--python"], { stdio: "inherit" });
+  // End-to-end tests run the built CLI, as users do: build it from the current sources.
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
   project.provide("engineSocket", socket);
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { ExecutorError } from "../../domain/errors.js";
 import type { JobId } from "../../domain/ids.js";
 import type { SessionUsage } from "../../domain/session-view.js";
-import type { EngineImage, Executor, ImageListing, RunEventListener, RunRequest, RunStatus } from "../executor.js";
+import type { EngineImage, Executor, ImageListing, RunEventListener, RunRef, RunRequest, RunStatus, SubmitResult } from "../executor.js";
 import { containerNameOf, LABEL_JOB, LABEL_MANAGED, toContainerSpec } from "./container-spec.js";
 import { engineMessage, statusCodeOf, toExecutorError } from "./engine-errors.js";
 import { pullImage } from "./image-pull.js";
@@ -195,7 +195,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     isAvailable: () => available,
 
-    async submit(run: RunRequest): Promise<string> {
+    async submit(run: RunRequest): Promise<SubmitResult> {
       const name = containerNameOf(run.jobId);
       // A private image is pulled with the user's credentials every time, so a cached copy
       // never lets someone without access run it (Kubernetes' AlwaysPullImages).
@@ -205,11 +205,11 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       }));
       if (mustPull) await pullImage(docker, run, listener);
       await createAndStart(run);
-      return name;
+      return { handle: name, startedAt: new Date() };
     },
 
-    async statuses(jobIds: readonly JobId[]): Promise<Map<JobId, RunStatus>> {
-      const wanted = new Set(jobIds);
+    async statuses(runs: readonly RunRef[]): Promise<Map<JobId, RunStatus>> {
+      const wanted = new Set(runs.map((r) => r.jobId));
       const result = new Map<JobId, RunStatus>();
       let containers: Docker.ContainerInfo[];
       try {
@@ -230,11 +230,11 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
           result.set(jobId, { phase: "pending", reason: `container is ${c.State}` });
         }
       }
-      for (const id of jobIds) if (!result.has(id)) result.set(id, { phase: "vanished", reason: "the container engine has no container for this job" });
+      for (const { jobId } of runs) if (!result.has(jobId)) result.set(jobId, { phase: "vanished", reason: "the container engine has no container for this job" });
       return result;
     },
 
-    async cancel(jobId: JobId, graceSeconds: number): Promise<void> {
+    async cancel({ jobId }: RunRef, graceSeconds: number): Promise<void> {
       try {
         await docker.getContainer(containerNameOf(jobId)).stop({ t: graceSeconds });
       } catch (e) {
@@ -244,7 +244,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       }
     },
 
-    async release(jobId: JobId): Promise<void> {
+    async release({ jobId }: RunRef): Promise<void> {
       cpuSamples.delete(jobId);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
@@ -254,7 +254,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       }
     },
 
-    async usage(jobId: JobId): Promise<SessionUsage | undefined> {
+    async usage({ jobId }: RunRef): Promise<SessionUsage | undefined> {
       let stats: Docker.ContainerStats;
       try {
         stats = await docker.getContainer(containerNameOf(jobId)).stats({ stream: false });
