@@ -24,7 +24,8 @@ interface FrameworkError {
 
 export interface ErrorResponse {
   readonly status: number;
-  readonly code: ErrorCode | string;
+  /** An ErrorCode, or Fastify's own code (FST_ERR_…) for errors raised before our handlers. */
+  readonly code: string;
   /** A sentence for the user; never internals on a 5xx. */
   readonly message: string;
 }

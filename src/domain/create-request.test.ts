@@ -12,7 +12,7 @@ const context: ResourceContext = {
 const rules = { context, maxReplicas: 100 };
 
 function params(entries: Record<string, string | string[] | ParamValue[]>): Map<string, ParamValue[]> {
-  return new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]) as ParamValue[]]));
+  return new Map(Object.entries(entries).map(([k, v]): [string, ParamValue[]] => [k.toLowerCase(), Array.isArray(v) ? v : [v]]));
 }
 const base = { name: "job", image: "localhost/skyrun-demo:latest" };
 

@@ -50,9 +50,10 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
   const ledger = new CapacityLedger(s.capacity);
   const notifier = new JobNotifier();
   const log = d.log.child({ component: "scheduler" });
-  let lifecycle: JobLifecycle | undefined;
-  const scheduler = new Scheduler({ ledger, executor: d.executor, lifecycle: () => lifecycle!, clock: d.clock, log });
-  lifecycle = new JobLifecycle({
+  // The scheduler launches through the lifecycle, which requeues through the scheduler: a late-bound reference.
+  const lifecycleRef: { current?: JobLifecycle } = {};
+  const scheduler = new Scheduler({ ledger, executor: d.executor, lifecycle: () => lifecycleRef.current!, clock: d.clock, log });
+  const lifecycle = new JobLifecycle({
     store: d.store,
     executor: d.executor,
     ledger,
@@ -64,6 +65,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     requeue: (job) => scheduler.requeue(toQueueEntry(job)),
     finished: () => scheduler.trigger(),
   }, s);
+  lifecycleRef.current = lifecycle;
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, task: () => Promise<void> | void) => {
     const t = setInterval(() => {

@@ -6,7 +6,7 @@ import type { JobPatch } from "./store.js";
 
 type JobRow = Selectable<JobsTable>;
 
-const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+const json = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
 /** Row → domain job. The only place that knows column names. */
@@ -17,8 +17,8 @@ export function rowToJob(r: JobRow): Job {
     name: r.name,
     image: r.image,
     type: "headless",
-    command: json<string[]>(r.command_json),
-    args: json<string[]>(r.args_json),
+    command: json(r.command_json) as string[] | null,
+    args: json(r.args_json) as string[] | null,
     env: JSON.parse(r.env_json) as [string, string][],
     resources: {
       coresRequest: r.cores_request,
@@ -29,7 +29,7 @@ export function rowToJob(r: JobRow): Job {
       fixed: Boolean(r.fixed_resources),
     },
     priority: r.priority,
-    dependsOn: json<JobId[]>(r.depends_on_json) ?? [],
+    dependsOn: (json(r.depends_on_json) as JobId[] | null) ?? [],
     arrayId: r.array_id,
     replicaIndex: r.replica_index,
     replicaCount: r.replica_count,

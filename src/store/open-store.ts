@@ -34,7 +34,7 @@ async function openSqlite(path: string): Promise<Kysely<Database>> {
 async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<Database>> {
   // Loaded lazily so SQLite-only installs never need the PostgreSQL driver.
   const { default: pg } = await import("pg");
-  pg.types.setTypeParser(20, (v: string) => Number(v)); // BIGINT epoch-ms and counts fit in a double
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v)); // BIGINT epoch-ms and counts fit in a double
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

@@ -37,7 +37,7 @@ export async function startServerProcess(dataDir: string, port: number, extraArg
     stdio: ["ignore", "ignore", "pipe"],
   });
   let err = "";
-  child.stderr!.on("data", (b: Buffer) => { err += b.toString(); });
+  child.stderr.on("data", (b: Buffer) => { err += b.toString(); });
   const url = `http://127.0.0.1:${port}`;
   await waitUntil("the server to answer", async () => {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${err}`);

@@ -3,7 +3,7 @@ import { destination, pino } from "pino";
 import { loadConfig, type ConfigFlags } from "../../config/load-config.js";
 import { startServer } from "../../main.js";
 
-export interface ServerFlags extends ConfigFlags {}
+export type ServerFlags = ConfigFlags;
 
 /** `skyrun server`: runs the service until SIGINT or SIGTERM. */
 export function registerServerCommand(program: Command): void {

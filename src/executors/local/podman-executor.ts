@@ -24,6 +24,9 @@ interface EngineEvent {
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5000;
 
+/** Podman sends null where dockerode's types (and Docker) promise a value: Labels of imported images, State.Error. */
+const engineMay = <T>(value: T): T | null | undefined => value;
+
 const parseTime = (s: string | undefined): Date | null => {
   if (!s || s.startsWith("0001-")) return null;
   const d = new Date(s);
@@ -56,7 +59,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
         oomKilled: info.State.OOMKilled,
         startedAt: parseTime(info.State.StartedAt),
         finishedAt: parseTime(info.State.FinishedAt),
-        error: info.State.Error ?? "",
+        error: engineMay(info.State.Error) ?? "",
       };
     } catch (e) {
       if (statusCodeOf(e) === 404) return undefined;
@@ -273,7 +276,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
         const started = (await inspectExit(jobId))?.startedAt;
         cores = started && nowMs > started.getTime() ? cpuNs / ((nowMs - started.getTime()) * 1e6) : 0;
       }
-      return { cpuCores: Math.max(0, cores), ramBytes: stats.memory_stats.usage ?? 0 };
+      return { cpuCores: Math.max(0, cores), ramBytes: engineMay(stats.memory_stats.usage) ?? 0 };
     },
 
     async listImages(): Promise<EngineImage[]> {
@@ -283,7 +286,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
           id: i.Id,
           tags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"),
           digest: (i.RepoDigests?.[0] ?? "").split("@")[1] ?? i.Id,
-          labels: i.Labels ?? {},
+          labels: engineMay(i.Labels) ?? {},
         }));
       } catch (e) {
         throw toExecutorError(e, "listing images");
@@ -293,9 +296,9 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     async close(): Promise<void> {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
-      const stream = events as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+      const stream = events as (NodeJS.ReadableStream & { destroy(): void }) | undefined;
       events = undefined;
-      stream?.destroy?.();
+      stream?.destroy();
     },
   };
 }
