@@ -2,6 +2,7 @@
 # Builds the local images skyrun's first run and tests use; no registry on the internet is needed.
 #   localhost/skyrun-demo:latest    busybox-static: sh and the usual tools, a few MB
 #   localhost/skyrun-python:latest  Debian bookworm minbase with python3 (--python), for the seed pages' examples
+#   localhost/skyrun-seeds:latest   the python image plus stand-ins for the tools the seed pages call (--python)
 set -euo pipefail
 
 label='ca.canfar.skyrun.types=headless'
@@ -38,6 +39,15 @@ build_python() {
   echo "images: built localhost/skyrun-python:latest" >&2
 }
 
+build_seeds() {
+  exists localhost/skyrun-seeds:latest && return 0
+  podman build -q -t localhost/skyrun-seeds:latest "$(dirname "$0")/seed-image" >/dev/null
+  echo "images: built localhost/skyrun-seeds:latest" >&2
+}
+
 build_demo
-[[ "${1:-}" == "--python" ]] && build_python
+if [[ "${1:-}" == "--python" ]]; then
+  build_python
+  build_seeds
+fi
 exit 0

@@ -4,7 +4,7 @@
 #   setup-system.sh --test   plus what the tests start (PostgreSQL, a registry, Slurm, image tools)
 set -euo pipefail
 
-core=(podman runc conmon uidmap slirp4netns fuse-overlayfs busybox-static curl ca-certificates jq)
+core=(podman runc conmon catatonit uidmap slirp4netns fuse-overlayfs busybox-static curl ca-certificates jq)
 testing=(postgresql skopeo docker-registry apache2-utils slurm-wlm munge debootstrap openssl python3)
 
 want=("${core[@]}")

@@ -31,6 +31,9 @@ export function toContainerSpec(run: RunRequest, network: "bridge" | "none" | "h
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       Privileged: false,
+      // A tiny init (catatonit) as PID 1 forwards SIGTERM and reaps zombies: without it a
+      // program that ignores signals as PID 1 waits out the whole grace period on delete.
+      Init: true,
       NanoCpus: Math.round(r.coresLimit * 1e9),
       // Shares follow the request, so under contention each job gets what it asked for.
       CpuShares: Math.max(2, Math.round(r.coresRequest * 1024)),
