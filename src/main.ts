@@ -67,6 +67,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       unsealRegistryAuth: (sealed) => JSON.parse(secrets.open(sealed)) as RegistryCredentials,
     }),
   }, {
+    ...config.scheduler,
     capacity: config.capacity,
     listingTtlSeconds: config.sessions.listingTtlSeconds,
     retentionSeconds: config.sessions.retentionSeconds,
@@ -87,6 +88,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       renewSeconds: config.sessions.renewSeconds,
       maxReplicas: config.sessions.maxReplicas,
       stopGraceSeconds: config.local.stopTimeoutSeconds,
+      maxQueuedPerUser: config.scheduler.limits.maxQueuedJobs,
     },
     registries: [],
     nextSubmitSeq: () => ++submitSeq,

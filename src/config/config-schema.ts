@@ -47,6 +47,22 @@ export const ConfigSchema = z.object({
     /** Value of `skaha_hostname` inside jobs. */
     publicHostname: z.string().default("localhost"),
   }).strict().prefault({}),
+  scheduler: z.object({
+    /** A job waiting this long moves ahead of newer, smaller ones (so large jobs do not starve). */
+    agingSeconds: z.number().int().min(0).default(3600),
+    /** Fair share: usage charged this long ago counts half. Slurm's PriorityDecayHalfLife default. */
+    fairShareHalfLifeSeconds: z.number().int().positive().default(7 * 86_400),
+    /** How often running jobs' usage is charged to their users. */
+    usageChargeIntervalSeconds: z.number().positive().default(10),
+    /** At most this many queued jobs are examined in one scheduling pass. */
+    backfillDepth: z.number().int().positive().default(1000),
+    /** Per-user limits; 0 = no limit. Over a running limit a job waits; over the queued limit a submission gets 429. */
+    limits: z.object({
+      maxRunningJobs: z.number().int().min(0).default(0),
+      maxRunningCores: z.number().min(0).default(0),
+      maxQueuedJobs: z.number().int().min(0).default(100_000),
+    }).strict().prefault({}),
+  }).strict().prefault({}),
   store: z.discriminatedUnion("driver", [
     z.object({ driver: z.literal("sqlite"), path: z.string().min(1) }).strict(),
     z.object({ driver: z.literal("postgres"), url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL") }).strict(),

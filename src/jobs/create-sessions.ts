@@ -1,4 +1,4 @@
-import { ExecutorError, invalid, isAppError } from "../domain/errors.js";
+import { AppError, ExecutorError, invalid, isAppError } from "../domain/errors.js";
 import { parseCreateRequest, type Params } from "../domain/create-request.js";
 import { newJobId, type JobId } from "../domain/ids.js";
 import { NEVER, type Job } from "../domain/job.js";
@@ -28,6 +28,11 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
   const { spec, replicas } = parseCreateRequest(input.params, { context: deps.context, maxReplicas: deps.sessions.maxReplicas });
   const auth = input.registryAuthHeader ? parseRegistryAuthHeader(input.registryAuthHeader) : null;
   await checkDependencies(deps, principal, spec.dependsOn);
+  const limit = deps.sessions.maxQueuedPerUser;
+  const queued = deps.runtime.queuedFor(principal.user.name);
+  if (limit > 0 && queued + replicas > limit) {
+    throw new AppError("QUOTA_EXCEEDED", `Too many queued sessions: you have ${queued} waiting and asked for ${replicas} more; the limit is ${limit} per user. Wait for some to start, or delete some.`);
+  }
   if (!deps.executor.isAvailable()) {
     throw new ExecutorError("EXECUTOR_UNAVAILABLE", "The container engine cannot be reached right now; try again shortly.");
   }
@@ -37,6 +42,7 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
     const arrayId = replicas > 1 ? newJobId() : null;
     return Array.from({ length: replicas }, (_, i) => ({
       ...spec,
+      priority: principal.user.effectivePriority,
       id: newJobId(),
       name: replicas > 1 ? `${spec.name}-${i + 1}` : spec.name,
       owner: principal.owner,
@@ -71,6 +77,6 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
       throw e;
     }
   }
-  deps.runtime.submitted(jobs);
+  await deps.runtime.submitted(jobs);
   return jobs;
 }

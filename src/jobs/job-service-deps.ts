@@ -11,6 +11,8 @@ export interface SessionSettings {
   readonly renewSeconds: number;
   readonly maxReplicas: number;
   readonly stopGraceSeconds: number;
+  /** Queued (not yet started) sessions one user may have; 0 = no limit. */
+  readonly maxQueuedPerUser: number;
 }
 
 /** What the use cases need. API and CLI share them. */

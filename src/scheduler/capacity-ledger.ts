@@ -1,4 +1,6 @@
 import type { Capacity } from "../domain/resources.js";
+import type { RunningClaim } from "./backfill.js";
+import type { UserLoad } from "./user-limits.js";
 
 export interface Demand {
   readonly cores: number;
@@ -6,15 +8,30 @@ export interface Demand {
   readonly gpus: number;
 }
 
+/** One live run's claim on the engine. */
+export interface Hold {
+  readonly demand: Demand;
+  readonly owner: string;
+  /** Latest instant the run can still be holding its resources (start + deadline). */
+  expectedEndMs: number;
+  /** Fair-share usage has been charged up to this instant. */
+  chargedUntilMs: number;
+}
+
+const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+
 /**
  * What runs hold on the engine. Admission counts requests, as Kubernetes does; a job
- * holds its request from admission until its container is gone.
+ * holds its request from admission until its container is gone. Also the per-user
+ * load that user limits look at.
  */
 export class CapacityLedger {
-  private readonly held = new Map<string, Demand>();
+  private readonly held = new Map<string, Hold>();
+  private readonly byOwner = new Map<string, { jobs: number; cores: number }>();
   private used: Demand = { cores: 0, ramGB: 0, gpus: 0 };
 
-  constructor(private capacity: Capacity) {}
+  /** @param onRelease called with each hold as it is freed (to charge its last usage). */
+  constructor(private readonly capacity: Capacity, private readonly onRelease: (hold: Hold) => void = () => undefined) {}
 
   get total(): Capacity {
     return this.capacity;
@@ -37,24 +54,36 @@ export class CapacityLedger {
     return d.cores <= f.cores + 1e-9 && d.ramGB <= f.ramGB + 1e-9 && d.gpus <= f.gpus;
   }
 
-  /** Could this demand ever fit, with nothing else running? */
-  everFits(d: Demand): boolean {
-    return d.cores <= this.capacity.cores + 1e-9 && d.ramGB <= this.capacity.ramGB + 1e-9 && d.gpus <= this.capacity.gpus;
-  }
-
   /** Records a hold. Idempotent per id. */
-  hold(id: string, d: Demand): void {
+  hold(id: string, hold: Hold): void {
     if (this.held.has(id)) return;
-    this.held.set(id, d);
+    this.held.set(id, { ...hold });
+    const d = hold.demand;
     this.used = { cores: this.used.cores + d.cores, ramGB: this.used.ramGB + d.ramGB, gpus: this.used.gpus + d.gpus };
+    const load = this.byOwner.get(hold.owner) ?? { jobs: 0, cores: 0 };
+    this.byOwner.set(hold.owner, { jobs: load.jobs + 1, cores: round(load.cores + d.cores) });
   }
 
-  /** Frees a hold. Idempotent per id. */
-  release(id: string): void {
-    const d = this.held.get(id);
-    if (!d) return;
+  /** Frees a hold and returns it. Idempotent per id. */
+  release(id: string): Hold | undefined {
+    const h = this.held.get(id);
+    if (!h) return undefined;
     this.held.delete(id);
+    const d = h.demand;
     this.used = { cores: round(this.used.cores - d.cores), ramGB: round(this.used.ramGB - d.ramGB), gpus: this.used.gpus - d.gpus };
+    const load = this.byOwner.get(h.owner);
+    if (load) {
+      if (load.jobs <= 1) this.byOwner.delete(h.owner);
+      else this.byOwner.set(h.owner, { jobs: load.jobs - 1, cores: round(load.cores - d.cores) });
+    }
+    this.onRelease(h);
+    return h;
+  }
+
+  /** Moves a run's expected end (started, renewed). */
+  setExpectedEnd(id: string, expectedEndMs: number): void {
+    const h = this.held.get(id);
+    if (h) h.expectedEndMs = expectedEndMs;
   }
 
   holds(id: string): boolean {
@@ -64,6 +93,13 @@ export class CapacityLedger {
   get holdCount(): number {
     return this.held.size;
   }
-}
 
-const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+  loadOf(owner: string): UserLoad {
+    return this.byOwner.get(owner) ?? { jobs: 0, cores: 0 };
+  }
+
+  /** Live claims, for backfill reservations and usage charging. */
+  entries(): IterableIterator<[string, Hold]> {
+    return this.held.entries();
+  }
+}

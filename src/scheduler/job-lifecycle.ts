@@ -218,6 +218,12 @@ export class JobLifecycle {
     }
   }
 
+  /** Fails a queued job that can never run (a dependency failed or was deleted). */
+  async failQueued(jobId: JobId, message: string): Promise<void> {
+    const now = this.d.clock.now();
+    await this.finishAs(jobId, ["queued"], "failed", { reason: `DependencyFailed: ${message}`, finishedAt: now }, ev.dependencyFailed(now, message));
+  }
+
   // ── deletion ─────────────────────────────────────────────────────────────
 
   /**
@@ -267,6 +273,7 @@ export class JobLifecycle {
     this.clearDeadline(job.id);
     const expiry = expiryOf(job);
     if (!expiry || job.state !== "running") return;
+    this.d.ledger.setExpectedEnd(job.id, expiry.getTime());
     const delayMs = Math.max(0, expiry.getTime() - this.d.clock.now().getTime());
     const timer = setTimeout(() => void this.onDeadline(job.id), Math.min(delayMs, MAX_TIMER_MS));
     timer.unref();
@@ -311,7 +318,10 @@ export class JobLifecycle {
     const queued: Job[] = [];
     for (const job of active) {
       if (job.state === "queued") queued.push(job);
-      else this.d.ledger.hold(job.id, demandOf(job));
+      else {
+        const nowMs = this.d.clock.now().getTime();
+        this.d.ledger.hold(job.id, { demand: demandOf(job), owner: job.owner.username, expectedEndMs: (job.startedAt?.getTime() ?? nowMs) + job.deadlineSeconds * 1000, chargedUntilMs: nowMs });
+      }
       if (job.state === "running") this.armDeadline(job);
     }
     return queued;

@@ -2,15 +2,17 @@ import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import { toError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
-import type { Job } from "../domain/job.js";
+import { isTerminal, type Job, type JobState } from "../domain/job.js";
 import type { Capacity } from "../domain/resources.js";
 import type { Executor, RunRequest } from "../executors/executor.js";
 import type { JobDirectories } from "../storage/job-directories.js";
 import type { Store } from "../store/store.js";
-import { CapacityLedger } from "./capacity-ledger.js";
-import { JobLifecycle, type LifecycleSettings } from "./job-lifecycle.js";
+import { CapacityLedger, type Hold } from "./capacity-ledger.js";
+import { FairShare } from "./fair-share.js";
+import { demandOf, JobLifecycle, type LifecycleSettings } from "./job-lifecycle.js";
 import { JobNotifier } from "./job-notifier.js";
-import { Scheduler, toQueueEntry } from "./scheduler.js";
+import type { QueueEntry } from "./queue-order.js";
+import { Scheduler, type SchedulerSettings } from "./scheduler.js";
 
 export interface JobRuntimeDeps {
   readonly store: Store;
@@ -21,9 +23,11 @@ export interface JobRuntimeDeps {
   readonly log: Logger;
 }
 
-export interface JobRuntimeSettings extends LifecycleSettings {
+export interface JobRuntimeSettings extends LifecycleSettings, SchedulerSettings {
   readonly capacity: Capacity;
   readonly retentionSeconds: number;
+  readonly fairShareHalfLifeSeconds: number;
+  readonly usageChargeIntervalSeconds: number;
   /** How often live runs are compared with the engine. @defaultValue 30000 */
   readonly reconcileIntervalMs?: number;
   /** How often finished jobs past retention are purged. @defaultValue 60000 */
@@ -34,25 +38,50 @@ export interface JobRuntimeSettings extends LifecycleSettings {
 export interface JobRuntime {
   readonly notifier: JobNotifier;
   readonly ledger: CapacityLedger;
-  /** Hands freshly stored jobs to the scheduler. */
-  submitted(jobs: readonly Job[]): void;
+  readonly fairShare: FairShare;
+  /** Hands freshly stored jobs to the scheduler, resolving their dependencies. */
+  submitted(jobs: readonly Job[]): Promise<void>;
   delete(job: Job): Promise<Job>;
   /** Re-arms the deadline of a job whose deadline changed. */
   deadlineChanged(job: Job): void;
   pendingReason(id: JobId): string | undefined;
   readonly queuedCount: number;
+  queuedFor(user: string): number;
   /** Recovers state after a restart, connects to the engine and starts scheduling. */
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
+export const toQueueEntry = (job: Job): QueueEntry => ({
+  id: job.id,
+  owner: job.owner.username,
+  demand: demandOf(job),
+  priority: job.priority,
+  submitSeq: job.submitSeq,
+  createdAtMs: job.createdAt.getTime(),
+  deadlineSeconds: job.deadlineSeconds,
+  dependsOn: job.dependsOn,
+});
+
 export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobRuntime {
-  const ledger = new CapacityLedger(s.capacity);
-  const notifier = new JobNotifier();
   const log = d.log.child({ component: "scheduler" });
+  const fairShare = new FairShare(s.fairShareHalfLifeSeconds * 1000, d.clock.now().getTime());
+  const chargeHold = (h: Hold, nowMs: number): boolean => {
+    const seconds = (nowMs - h.chargedUntilMs) / 1000;
+    if (seconds <= 0) return false;
+    fairShare.charge(h.owner, h.demand.cores * seconds, nowMs);
+    h.chargedUntilMs = nowMs;
+    return true;
+  };
+  // Freed capacity: charge the run's last stretch of usage, and look at the queue again.
+  const ledger = new CapacityLedger(s.capacity, (h) => {
+    if (chargeHold(h, d.clock.now().getTime())) scheduler.usageChanged([h.owner]);
+    scheduler.capacityChanged();
+  });
+  const notifier = new JobNotifier();
   // The scheduler launches through the lifecycle, which requeues through the scheduler: a late-bound reference.
   const lifecycleRef: { current?: JobLifecycle } = {};
-  const scheduler = new Scheduler({ ledger, executor: d.executor, lifecycle: () => lifecycleRef.current!, clock: d.clock, log });
+  const scheduler = new Scheduler({ ledger, executor: d.executor, lifecycle: () => lifecycleRef.current!, fairShare, clock: d.clock, log }, s);
   const lifecycle = new JobLifecycle({
     store: d.store,
     executor: d.executor,
@@ -63,7 +92,12 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     clock: d.clock,
     log,
     requeue: (job) => scheduler.requeue(toQueueEntry(job)),
-    finished: () => scheduler.trigger(),
+    finished: (job) => {
+      for (const dependent of scheduler.jobEnded(job.id, job.state === "succeeded")) {
+        const how = job.state === "cancelled" ? "was deleted" : "ended Failed";
+        lifecycle.failQueued(dependent.id, `session ${job.id} ${how}`).catch((e: unknown) => log.error({ jobId: dependent.id, err: toError(e).message }, "could not fail a dependent"));
+      }
+    },
   }, s);
   lifecycleRef.current = lifecycle;
   const timers: NodeJS.Timeout[] = [];
@@ -75,6 +109,37 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     timers.push(t);
   };
 
+  /**
+   * Queues jobs, parking those whose dependencies have not succeeded yet. A dependency
+   * that is live here will report its end; one that is not has ended, and its state in
+   * the store (terminal, so stable) decides. One re-read covers a dependency that ended
+   * between the read and now.
+   */
+  async function submitted(jobs: readonly Job[]): Promise<void> {
+    const deps = [...new Set(jobs.flatMap((j) => j.dependsOn))];
+    let states = new Map<JobId, JobState>();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stale = deps.filter((id) => !scheduler.isLive(id) && !isTerminal(states.get(id) ?? "queued"));
+      if (stale.length === 0) break;
+      for (const j of await d.store.jobs.getMany(stale)) states.set(j.id, j.state);
+      if (attempt === 2) states = new Map([...states].map(([id, st]) => [id, isTerminal(st) ? st : "failed"]));
+    }
+    const toQueue: { entry: QueueEntry; unmet: JobId[] }[] = [];
+    const doomed: { job: Job; message: string }[] = [];
+    for (const job of jobs) {
+      const unmet: JobId[] = [];
+      let failedDep: string | undefined;
+      for (const dep of job.dependsOn) {
+        if (scheduler.isLive(dep)) unmet.push(dep);
+        else if (states.get(dep) !== "succeeded") failedDep = `session ${dep} ${states.get(dep) === "cancelled" ? "was deleted" : "ended Failed"}`;
+      }
+      if (failedDep) doomed.push({ job, message: failedDep });
+      else toQueue.push({ entry: toQueueEntry(job), unmet });
+    }
+    scheduler.enqueue(toQueue);
+    for (const { job, message } of doomed) await lifecycle.failQueued(job.id, message);
+  }
+
   async function purgeExpired(): Promise<void> {
     const before = new Date(d.clock.now().getTime() - s.retentionSeconds * 1000);
     for (;;) {
@@ -84,12 +149,23 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     }
   }
 
+  function chargeRunning(): void {
+    const nowMs = d.clock.now().getTime();
+    const users = new Set<string>();
+    for (const [, h] of ledger.entries()) if (chargeHold(h, nowMs)) users.add(h.owner);
+    if (users.size > 0) scheduler.usageChanged(users);
+  }
+
+  async function saveUsage(): Promise<void> {
+    const now = d.clock.now();
+    await d.store.usage.save(fairShare.users().map((user) => ({ user, coreSeconds: fairShare.usageAt(user, now.getTime()), asOf: now })));
+  }
+
   return {
     notifier,
     ledger,
-    submitted(jobs) {
-      scheduler.enqueue(jobs.map(toQueueEntry));
-    },
+    fairShare,
+    submitted,
     async delete(job) {
       if (job.state === "queued") scheduler.remove(job.id);
       return lifecycle.delete(job);
@@ -101,7 +177,9 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     get queuedCount() {
       return scheduler.queuedCount;
     },
+    queuedFor: (user) => scheduler.queuedFor(user),
     async start() {
+      for (const r of await d.store.usage.load()) fairShare.charge(r.user, r.coreSeconds, r.asOf.getTime());
       const queued = await lifecycle.recover();
       try {
         await d.executor.start((event) => {
@@ -111,9 +189,11 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
       } catch (e) {
         log.warn({ err: toError(e).message }, "container engine not reachable at start; jobs wait until it is");
       }
-      scheduler.enqueue(queued.map(toQueueEntry));
-      // A cheap safety net: a cycle whose head does not fit costs O(1).
+      await submitted(queued);
+      // A cheap safety net and the ageing clock: a pass with nothing changed costs O(1).
       every(1000, () => scheduler.trigger());
+      every(s.usageChargeIntervalSeconds * 1000, chargeRunning);
+      every(60_000, saveUsage);
       every(s.reconcileIntervalMs ?? 30_000, () => (d.executor.isAvailable() ? lifecycle.reconcile() : undefined));
       every(s.purgeIntervalMs ?? 60_000, purgeExpired);
       await purgeExpired();
@@ -122,6 +202,8 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
       for (const t of timers) clearInterval(t);
       scheduler.close();
       lifecycle.close();
+      chargeRunning();
+      await saveUsage().catch((e: unknown) => log.warn({ err: toError(e).message }, "could not save fair-share usage"));
       await d.executor.close();
     },
   };

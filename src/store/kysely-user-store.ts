@@ -22,16 +22,20 @@ async function loadUsers(db: Db, where?: { name?: string; dn?: string }): Promis
   const users = await q.orderBy("name").execute();
   if (users.length === 0) return [];
   const memberships = await db.selectFrom("group_members").innerJoin("posix_groups", "posix_groups.name", "group_members.group_name")
-    .select(["group_members.user_name as user", "posix_groups.name as name", "posix_groups.gid as gid"])
+    .select(["group_members.user_name as user", "posix_groups.name as name", "posix_groups.gid as gid", "posix_groups.priority as priority"])
     .where("group_members.user_name", "in", users.map((u) => u.name)).orderBy("posix_groups.gid").execute();
-  return users.map((u) => ({
-    name: u.name,
-    uid: u.uid,
-    dn: u.dn,
-    priority: u.priority,
-    createdAt: new Date(Number(u.created_at)),
-    groups: memberships.filter((m) => m.user === u.name).map((m) => ({ name: m.name, gid: m.gid })),
-  }));
+  return users.map((u) => {
+    const mine = memberships.filter((m) => m.user === u.name);
+    return {
+      name: u.name,
+      uid: u.uid,
+      dn: u.dn,
+      priority: u.priority,
+      effectivePriority: Math.max(u.priority, ...mine.map((m) => m.priority)),
+      createdAt: new Date(Number(u.created_at)),
+      groups: mine.map((m) => ({ name: m.name, gid: m.gid })),
+    };
+  });
 }
 
 export function createKyselyUserStore(db: Kysely<Database>): UserStore {

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
 import { createKyselyTokenStore } from "./kysely-token-store.js";
+import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
 import { migrate } from "./migrate.js";
 import type { Database } from "./schema.js";
@@ -60,6 +61,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions = {})
     events: createKyselyEventStore(db),
     users: createKyselyUserStore(db),
     tokens: createKyselyTokenStore(db),
+    usage: createKyselyUsageStore(db),
     close: () => db.destroy(),
   };
 }

@@ -72,6 +72,11 @@ export interface JobEventsTable {
   last_at: number;
   count: number;
 }
+export interface UserUsageTable {
+  user_name: string;
+  core_seconds: number;
+  as_of: number;
+}
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -84,6 +89,7 @@ export interface Database {
   tokens: TokensTable;
   jobs: JobsTable;
   job_events: JobEventsTable;
+  user_usage: UserUsageTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -66,7 +66,10 @@ export interface User {
   readonly name: string;
   readonly uid: number;
   readonly dn: string | null;
+  /** The user's own scheduling priority. */
   readonly priority: number;
+  /** What their jobs get: the highest of their own priority and their groups'. */
+  readonly effectivePriority: number;
   readonly groups: readonly PosixGroup[];
   readonly createdAt: Date;
 }
@@ -110,12 +113,26 @@ export interface TokenStore {
   list(userName?: string): Promise<TokenInfo[]>;
 }
 
-/** The database: one driver behind four small interfaces. */
+/** A user's decayed fair-share usage as of an instant. */
+export interface UsageRecord {
+  readonly user: string;
+  readonly coreSeconds: number;
+  readonly asOf: Date;
+}
+
+export interface UsageStore {
+  load(): Promise<UsageRecord[]>;
+  /** Upserts each user's record. */
+  save(records: readonly UsageRecord[]): Promise<void>;
+}
+
+/** The database: one driver behind a few small interfaces. */
 export interface Store {
   readonly dialect: "sqlite" | "postgres";
   readonly jobs: JobStore;
   readonly events: EventStore;
   readonly users: UserStore;
   readonly tokens: TokenStore;
+  readonly usage: UsageStore;
   close(): Promise<void>;
 }

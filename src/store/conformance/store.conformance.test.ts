@@ -122,6 +122,14 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     expect(await store.tokens.findUserByHash("h2")).toBeUndefined();
   });
 
+  it("keeps each user's fair-share usage, replacing the previous record", async () => {
+    await store.usage.save([{ user: "alice", coreSeconds: 10, asOf: at }, { user: "bob", coreSeconds: 5, asOf: at }]);
+    await store.usage.save([{ user: "alice", coreSeconds: 12.5, asOf: new Date(at.getTime() + 1000) }]);
+    const byUser = new Map((await store.usage.load()).map((r) => [r.user, r]));
+    expect(byUser.get("alice")).toEqual({ user: "alice", coreSeconds: 12.5, asOf: new Date(at.getTime() + 1000) });
+    expect(byUser.get("bob")?.coreSeconds).toBe(5);
+  });
+
   it("refuses to start on a database migrated by a newer skyrun", async () => {
     const target = await persistentTarget(driver);
     const first = await openStore(target.config, target.options);
