@@ -1,5 +1,4 @@
 import type { Capacity } from "../domain/resources.js";
-import type { RunningClaim } from "./backfill.js";
 import type { UserLoad } from "./user-limits.js";
 
 export interface Demand {

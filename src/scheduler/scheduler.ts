@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import type { JobId } from "../domain/ids.js";
 import type { Executor } from "../executors/executor.js";
-import { reserveFor, takeBackfill, type Reservation } from "./backfill.js";
+import { reserveFor, takeBackfill, type Reservation, type RunningClaim } from "./backfill.js";
 import type { CapacityLedger } from "./capacity-ledger.js";
 import { DependencyGraph } from "./dependency-graph.js";
 import type { FairShare } from "./fair-share.js";
@@ -76,7 +76,7 @@ export class Scheduler {
   enqueue(entries: readonly { entry: QueueEntry; unmet: readonly JobId[] }[]): void {
     for (const { entry, unmet } of entries) {
       if (this.ready.has(entry.id) || this.blocked.has(entry.id)) continue;
-      this.count(entry.owner, +1);
+      this.count(entry.owner, 1);
       if (unmet.length > 0) this.blocked.block(entry, unmet);
       else {
         this.ready.add(entry);
@@ -89,7 +89,7 @@ export class Scheduler {
   /** Puts back a job the engine refused for now; tries again after a short back-off. */
   requeue(entry: QueueEntry): void {
     if (this.ready.has(entry.id)) return;
-    this.count(entry.owner, +1);
+    this.count(entry.owner, 1);
     this.ready.add(entry);
     this.structureChanged = true;
     this.engineBackoffUntil = this.d.clock.now().getTime() + ENGINE_BACKOFF_MS;
@@ -249,7 +249,7 @@ export class Scheduler {
     return true;
   }
 
-  private runningClaims(): { demand: QueueEntry["demand"]; expectedEndMs: number }[] {
+  private runningClaims(): RunningClaim[] {
     return [...this.d.ledger.entries()].map(([, h]) => ({ demand: h.demand, expectedEndMs: h.expectedEndMs }));
   }
 
