@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load-config.js";
 import { isAppError } from "../domain/errors.js";
+import { registerGroupsCommand } from "./commands/groups.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerTokensCommand } from "./commands/tokens.js";
 import { registerUsersCommand } from "./commands/users.js";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerUsersCommand(program);
   registerTokensCommand(program);
+  registerGroupsCommand(program);
   return program;
 }
 

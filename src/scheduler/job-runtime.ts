@@ -79,9 +79,16 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     scheduler.capacityChanged();
   });
   const notifier = new JobNotifier();
+  // Launches and engine events in flight; shutdown waits for them before the store closes.
+  const inflight = new Set<Promise<unknown>>();
+  let stopping = false;
+  const track = (work: Promise<unknown>): void => {
+    inflight.add(work);
+    void work.finally(() => inflight.delete(work));
+  };
   // The scheduler launches through the lifecycle, which requeues through the scheduler: a late-bound reference.
   const lifecycleRef: { current?: JobLifecycle } = {};
-  const scheduler = new Scheduler({ ledger, executor: d.executor, lifecycle: () => lifecycleRef.current!, fairShare, clock: d.clock, log }, s);
+  const scheduler = new Scheduler({ track, ledger, executor: d.executor, lifecycle: () => lifecycleRef.current!, fairShare, clock: d.clock, log }, s);
   const lifecycle = new JobLifecycle({
     store: d.store,
     executor: d.executor,
@@ -183,7 +190,8 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
       const queued = await lifecycle.recover();
       try {
         await d.executor.start((event) => {
-          lifecycle.handleRunEvent(event).catch((e: unknown) => log.error({ jobId: event.jobId, err: toError(e).message }, "run event handling failed"));
+          if (stopping) return; // the engine keeps the state; the next start replays it
+          track(lifecycle.handleRunEvent(event).catch((e: unknown) => log.error({ jobId: event.jobId, err: toError(e).message }, "run event handling failed")));
         });
         await lifecycle.reconcile({ includeFresh: true });
       } catch (e) {
@@ -199,12 +207,15 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
       await purgeExpired();
     },
     async close() {
+      stopping = true;
       for (const t of timers) clearInterval(t);
       scheduler.close();
+      await d.executor.close();
+      // Let launches and event handling that already started finish against the store.
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 15_000).unref())]);
       lifecycle.close();
       chargeRunning();
       await saveUsage().catch((e: unknown) => log.warn({ err: toError(e).message }, "could not save fair-share usage"));
-      await d.executor.close();
     },
   };
 }

@@ -20,6 +20,8 @@ export interface SchedulerSettings {
 }
 
 export interface SchedulerDeps {
+  /** Keeps track of work started here, so shutdown can wait for it. */
+  readonly track: (work: Promise<unknown>) => void;
   readonly ledger: CapacityLedger;
   readonly executor: Executor;
   readonly lifecycle: () => JobLifecycle;
@@ -263,10 +265,10 @@ export class Scheduler {
     if (this.reservation?.id === entry.id) this.reservation = undefined;
     // Already held by tryAdmit; a pass-through engine gets the job without a capacity check but still holds it.
     this.d.ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs });
-    void this.d.lifecycle().launch(entry.id).catch((e: unknown) => {
+    this.d.track(this.d.lifecycle().launch(entry.id).catch((e: unknown) => {
       this.d.log.error({ jobId: entry.id, err: e }, "launch failed unexpectedly");
       this.d.ledger.release(entry.id);
-    });
+    }));
   }
 
   // ── explaining ───────────────────────────────────────────────────────────

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load-config.js";
+import { AppError } from "../../domain/errors.js";
 import { addUser, parseGroupSpec, removeUser } from "../../identity/user-admin.js";
 import { openAdministration } from "../../main.js";
 import type { Store, User } from "../../store/store.js";
-import { parseOutputFormat, renderData, renderTable } from "../output.js";
+import { parseOutputFormat, renderData, renderTable, UsageError } from "../output.js";
 
 interface StoreFlags {
   dataDir?: string;
@@ -22,6 +23,12 @@ export async function withStore<T>(flags: StoreFlags, work: (store: Store) => Pr
 
 const userData = (u: User) => ({ name: u.name, uid: u.uid, gid: u.uid, groups: u.groups.map((g) => ({ name: g.name, gid: g.gid })), dn: u.dn, priority: u.priority });
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A priority: a whole number, higher first. */
+export function parsePriority(raw: string): number {
+  if (!/^-?\d{1,6}$/.test(raw)) throw new UsageError(`priority ${JSON.stringify(raw)}: expected a whole number, e.g. 10 (higher runs first)`);
+  return Number(raw);
+}
 
 export function registerUsersCommand(program: Command): void {
   const users = program.command("users").description("manage the users whose jobs skyrun runs (operators)");
@@ -47,7 +54,14 @@ export function registerUsersCommand(program: Command): void {
       const format = parseOutputFormat(o.output);
       const list = await withStore(o, (store) => store.users.list());
       if (format !== "table") return void process.stdout.write(renderData(list.map(userData), format));
-      process.stdout.write(renderTable(["NAME", "UID", "GROUPS", "DN"], list.map((u) => [u.name, String(u.uid), u.groups.map((g) => `${g.name}:${g.gid}`).join(",") || "-", u.dn ?? "-"])));
+      process.stdout.write(renderTable(["NAME", "UID", "GROUPS", "PRIORITY", "DN"], list.map((u) => [u.name, String(u.uid), u.groups.map((g) => `${g.name}:${g.gid}`).join(",") || "-", String(u.effectivePriority), u.dn ?? "-"])));
+    });
+
+  common(users.command("priority <name> <priority>").description("set a user's scheduling priority (higher runs first; default 0)"))
+    .action(async (name: string, priority: string, o: StoreFlags) => {
+      const value = parsePriority(priority);
+      if (!(await withStore(o, (store) => store.users.setPriority("user", name, value)))) throw new AppError("NOT_FOUND", `no user named ${name}`);
+      process.stdout.write(`user ${name} now has priority ${value}\n`);
     });
 
   common(users.command("remove <name>").alias("rm").description("remove a user and revoke their tokens"))
