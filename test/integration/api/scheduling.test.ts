@@ -1,6 +1,6 @@
 /** Issue 4: order, fairness, backfill, limits, arrays, dependencies and stats, with real containers. */
 import { afterEach, describe, expect, it } from "vitest";
-import { request, waitForStatus, waitUntil, type SessionJson } from "../../support/http.js";
+import { request, waitForStatus, type SessionJson } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
 
