@@ -160,12 +160,15 @@ export class JobLifecycle {
         return;
       }
       const { to, reason, event } = this.outcome(job, exit);
+      // The engine's start time is the truth; ours is when the start call returned, a little later.
+      const startedAt = exit.startedAt ?? job.startedAt ?? exit.at;
+      const finishedAt = exit.at > startedAt ? exit.at : startedAt;
       const patch: JobPatch = {
         exitCode: exit.exitCode,
         reason,
-        finishedAt: exit.at,
-        startedAt: job.startedAt ?? exit.startedAt ?? exit.at,
-        coreSeconds: job.resources.coresRequest * Math.max(0, (exit.at.getTime() - (job.startedAt ?? exit.startedAt ?? exit.at).getTime()) / 1000),
+        finishedAt,
+        startedAt,
+        coreSeconds: job.resources.coresRequest * ((finishedAt.getTime() - startedAt.getTime()) / 1000),
       };
       if (await this.finishAs(jobId, [job.state], to, patch, event)) return;
     }

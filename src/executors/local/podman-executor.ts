@@ -6,6 +6,7 @@ import type { SessionUsage } from "../../domain/session-view.js";
 import type { EngineImage, Executor, ImageListing, RunEventListener, RunRef, RunRequest, RunStatus, SubmitResult } from "../executor.js";
 import { containerNameOf, LABEL_JOB, LABEL_MANAGED, toContainerSpec } from "./container-spec.js";
 import { engineMessage, statusCodeOf, toExecutorError } from "./engine-errors.js";
+import { watchContainerExits } from "./exit-watcher.js";
 import { pullImage } from "./image-pull.js";
 
 export interface PodmanExecutorOptions {
@@ -50,10 +51,19 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
   let reconnectTimer: NodeJS.Timeout | undefined;
   /** Last CPU sample per job, to turn cumulative CPU time into cores in use. */
   const cpuSamples = new Map<JobId, { cpuNs: number; atMs: number }>();
+  /** Container id → job, for the exit fast path. */
+  const jobOfContainer = new Map<string, JobId>();
+  /** Jobs whose exit was already reported, so the slower event does not report it again. */
+  const exitReported = new Set<JobId>();
+  const exits = watchContainerExits((containerId) => {
+    const jobId = jobOfContainer.get(containerId);
+    if (jobId && !exitReported.has(jobId)) void reportExit(jobId, new Date()).catch(() => undefined);
+  });
 
   async function inspectExit(jobId: JobId): Promise<{ exitCode: number; oomKilled: boolean; startedAt: Date | null; finishedAt: Date | null; error: string } | undefined> {
     try {
       const info = await docker.getContainer(containerNameOf(jobId)).inspect();
+      if (info.State.Running || info.State.Status === "created") return undefined;
       return {
         exitCode: info.State.ExitCode,
         oomKilled: info.State.OOMKilled,
@@ -67,24 +77,34 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     }
   }
 
+  /** Reports a job's exit once, with the engine's exit code and OOM flag. */
+  async function reportExit(jobId: JobId, at: Date, codeFromEvent?: number): Promise<void> {
+    if (exitReported.has(jobId)) return;
+    const details = await inspectExit(jobId).catch(() => undefined);
+    if (details?.exitCode === undefined && codeFromEvent === undefined) return;
+    if (exitReported.has(jobId)) return;
+    exitReported.add(jobId);
+    cpuSamples.delete(jobId);
+    listener({
+      kind: "exited",
+      jobId,
+      exitCode: details?.exitCode ?? codeFromEvent ?? -1,
+      oomKilled: details?.oomKilled ?? false,
+      startedAt: details?.startedAt ?? null,
+      at,
+    });
+  }
+
   async function onEngineEvent(ev: EngineEvent): Promise<void> {
     const action = ev.Action ?? ev.status;
     const jobId = ev.Actor?.Attributes?.[LABEL_JOB] as JobId | undefined;
     if (!jobId) return;
     const at = ev.timeNano ? new Date(Math.floor(ev.timeNano / 1e6)) : new Date();
+    if (ev.id) jobOfContainer.set(ev.id, jobId);
     if (action === "start") listener({ kind: "started", jobId, at });
     if (action === "die" || action === "died") {
-      cpuSamples.delete(jobId);
       const attrCode = Number(ev.Actor?.Attributes?.exitCode ?? ev.Actor?.Attributes?.containerExitCode);
-      const details = await inspectExit(jobId).catch(() => undefined);
-      listener({
-        kind: "exited",
-        jobId,
-        exitCode: details?.exitCode ?? (Number.isFinite(attrCode) ? attrCode : -1),
-        oomKilled: details?.oomKilled ?? false,
-        startedAt: details?.startedAt ?? null,
-        at,
-      });
+      await reportExit(jobId, at, Number.isFinite(attrCode) ? attrCode : undefined);
     }
   }
 
@@ -94,10 +114,11 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     for (const c of containers) {
       const jobId = c.Labels[LABEL_JOB] as JobId | undefined;
       if (!jobId) continue;
+      jobOfContainer.set(c.Id, jobId);
       if (c.State === "running") listener({ kind: "started", jobId, at: new Date(c.Created * 1000) });
       if (c.State === "exited" || c.State === "stopped") {
         const d = await inspectExit(jobId);
-        if (d) listener({ kind: "exited", jobId, exitCode: d.exitCode, oomKilled: d.oomKilled, startedAt: d.startedAt, at: d.finishedAt && d.startedAt && d.finishedAt > d.startedAt ? d.finishedAt : new Date() });
+        if (d) await reportExit(jobId, d.finishedAt && d.startedAt && d.finishedAt > d.startedAt ? d.finishedAt : new Date());
       }
     }
   }
@@ -155,7 +176,8 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     const name = containerNameOf(run.jobId);
     const spec = toContainerSpec(run, o.network);
     try {
-      await docker.createContainer(spec);
+      const created = await docker.createContainer(spec);
+      jobOfContainer.set(created.id, run.jobId);
     } catch (e) {
       const status = statusCodeOf(e);
       if (status === 409) {
@@ -249,6 +271,8 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async release({ jobId }: RunRef): Promise<void> {
       cpuSamples.delete(jobId);
+      exitReported.delete(jobId);
+      for (const [cid, jid] of jobOfContainer) if (jid === jobId) jobOfContainer.delete(cid);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
       } catch (e) {
@@ -295,6 +319,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async close(): Promise<void> {
       closed = true;
+      exits.close();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const stream = events as (NodeJS.ReadableStream & { destroy(): void }) | undefined;
       events = undefined;
