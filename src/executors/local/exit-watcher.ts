@@ -13,14 +13,14 @@ export const PODMAN_EXIT_DIR = "/run/libpod/exits";
  */
 export function watchContainerExits(onExit: (containerId: string) => void, dir = PODMAN_EXIT_DIR): { close(): void } {
   if (!existsSync(dir)) return { close: () => undefined };
-  let watcher: FSWatcher | undefined;
+  let watcher: FSWatcher;
   try {
     watcher = watch(dir, (_event, file) => {
       if (typeof file === "string" && /^[0-9a-f]{64}$/.test(file)) onExit(file);
     });
-    watcher.on("error", () => watcher?.close());
   } catch {
     return { close: () => undefined };
   }
-  return { close: () => watcher?.close() };
+  watcher.on("error", () => { watcher.close(); });
+  return { close: () => { watcher.close(); } };
 }
