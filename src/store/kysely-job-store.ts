@@ -36,11 +36,15 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
       if (jobs.length === 0) return;
       const rows = jobs.map(jobToRow);
       try {
-        await db.transaction().execute(async (tx) => {
-          for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-            await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
-          }
-        });
+        if (rows.length <= INSERT_CHUNK) {
+          await db.insertInto("jobs").values(rows).execute(); // one statement is atomic by itself
+        } else {
+          await db.transaction().execute(async (tx) => {
+            for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+              await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
+            }
+          });
+        }
       } catch (e) {
         if (isUniqueViolation(e)) throw new AppError("CONFLICT", "a job id is already taken", {}, { cause: e });
         throw e;

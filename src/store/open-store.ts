@@ -7,6 +7,7 @@ import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
 import { migrate } from "./migrate.js";
 import type { Database } from "./schema.js";
+import { withStatementCache } from "./statement-cache.js";
 import type { Store } from "./store.js";
 
 export type StoreConfig =
@@ -29,7 +30,7 @@ async function openSqlite(path: string): Promise<Kysely<Database>> {
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<Database>> {
