@@ -71,6 +71,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     capacity: config.capacity,
     listingTtlSeconds: config.sessions.listingTtlSeconds,
     retentionSeconds: config.sessions.retentionSeconds,
+    purgeIntervalMs: config.sessions.purgeIntervalSeconds * 1000,
     stopGraceSeconds: config.local.stopTimeoutSeconds,
   });
   let submitSeq = await store.jobs.maxSubmitSeq();

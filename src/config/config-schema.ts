@@ -43,6 +43,8 @@ export const ConfigSchema = z.object({
     listingTtlSeconds: z.number().int().min(0).default(3600),
     /** Records, events and logs of finished sessions are kept this long, then purged. */
     retentionSeconds: z.number().int().min(0).default(30 * 86_400),
+    /** How often finished sessions past retention are purged. */
+    purgeIntervalSeconds: z.number().positive().default(60),
     maxReplicas: z.number().int().positive().default(10_000),
     /** Value of `skaha_hostname` inside jobs. */
     publicHostname: z.string().default("localhost"),

@@ -16,6 +16,8 @@ export interface ConfigFlags {
   readonly database?: string | undefined;
   readonly executor?: string | undefined;
   readonly logLevel?: string | undefined;
+  /** Engine API socket (`SKYRUN_PODMAN_SOCKET`). */
+  readonly podmanSocket?: string | undefined;
 }
 
 /** A configuration that does not parse; the message lists every problem with its path. */
@@ -74,6 +76,7 @@ function layer(s: ConfigFlags): Tree {
     store: storeFrom(s.database),
     executor: s.executor,
     log: { level: s.logLevel },
+    local: { socketPath: s.podmanSocket },
   };
 }
 
@@ -87,6 +90,7 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   database: env.SKYRUN_DATABASE_URL,
   executor: env.SKYRUN_EXECUTOR,
   logLevel: env.SKYRUN_LOG_LEVEL,
+  podmanSocket: env.SKYRUN_PODMAN_SOCKET,
 });
 
 /**
@@ -117,7 +121,6 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, overrides
   merged.store ??= { driver: "sqlite", path: join(dataDir, "skyrun.db") };
   const storage = (merged.storage as Tree | undefined) ?? {};
   merged.storage = { ...storage, arcRoot: resolve(dataDir, (storage.arcRoot as string | undefined) ?? "arc") };
-  if (env.SKYRUN_PODMAN_SOCKET) merged.local = mergeInto((merged.local as Tree | undefined) ?? {}, { socketPath: env.SKYRUN_PODMAN_SOCKET });
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     throw new ConfigError("invalid configuration:\n" + result.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n"));
