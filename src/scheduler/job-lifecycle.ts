@@ -313,21 +313,15 @@ export class JobLifecycle {
   // ── recovery ─────────────────────────────────────────────────────────────
 
   /**
-   * After a restart: holds capacity for live runs and returns the queued jobs, in
-   * submission order, for the scheduler. Call `reconcile` once the engine is connected.
+   * After a restart: holds capacity for live runs (the scheduler reloads the queued
+   * ones itself). Call `reconcile` once the engine is connected.
    */
-  async recover(): Promise<Job[]> {
-    const active = await this.d.store.jobs.listActive();
-    const queued: Job[] = [];
-    for (const job of active) {
-      if (job.state === "queued") queued.push(job);
-      else {
-        const nowMs = this.d.clock.now().getTime();
-        this.d.ledger.hold(job.id, { demand: demandOf(job), owner: job.owner.username, expectedEndMs: (job.startedAt?.getTime() ?? nowMs) + job.deadlineSeconds * 1000, chargedUntilMs: nowMs });
-      }
+  async recover(): Promise<void> {
+    const nowMs = this.d.clock.now().getTime();
+    for (const job of await this.d.store.jobs.listLive()) {
+      this.d.ledger.hold(job.id, { demand: demandOf(job), owner: job.owner.username, expectedEndMs: (job.startedAt?.getTime() ?? nowMs) + job.deadlineSeconds * 1000, chargedUntilMs: nowMs });
       if (job.state === "running") this.armDeadline(job);
     }
-    return queued;
   }
 
   /**
@@ -335,7 +329,7 @@ export class JobLifecycle {
    * that ended while nobody listened, runs that vanished, deletions to finish.
    */
   async reconcile(options: { includeFresh?: boolean } = {}): Promise<void> {
-    const active = (await this.d.store.jobs.listActive()).filter((j) => j.state !== "queued");
+    const active = await this.d.store.jobs.listLive();
     const nowMs = this.d.clock.now().getTime();
     const candidates = active.filter((j) => options.includeFresh || j.state !== "starting" || nowMs - j.createdAt.getTime() > LAUNCH_GRACE_MS);
     if (candidates.length === 0) return;

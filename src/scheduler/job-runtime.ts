@@ -122,7 +122,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
    * the store (terminal, so stable) decides. One re-read covers a dependency that ended
    * between the read and now.
    */
-  async function submitted(jobs: readonly Job[]): Promise<void> {
+  async function enqueue(jobs: readonly QueueEntry[]): Promise<void> {
     const deps = [...new Set(jobs.flatMap((j) => j.dependsOn))];
     let states = new Map<JobId, JobState>();
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -132,7 +132,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
       if (attempt === 2) states = new Map([...states].map(([id, st]) => [id, isTerminal(st) ? st : "failed"]));
     }
     const toQueue: { entry: QueueEntry; unmet: JobId[] }[] = [];
-    const doomed: { job: Job; message: string }[] = [];
+    const doomed: { job: QueueEntry; message: string }[] = [];
     for (const job of jobs) {
       const unmet: JobId[] = [];
       let failedDep: string | undefined;
@@ -141,10 +141,24 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
         else if (states.get(dep) !== "succeeded") failedDep = `session ${dep} ${states.get(dep) === "cancelled" ? "was deleted" : "ended Failed"}`;
       }
       if (failedDep) doomed.push({ job, message: failedDep });
-      else toQueue.push({ entry: toQueueEntry(job), unmet });
+      else toQueue.push({ entry: job, unmet });
     }
     scheduler.enqueue(toQueue);
     for (const { job, message } of doomed) await lifecycle.failQueued(job.id, message);
+  }
+
+  /** Reloads the queue after a restart, page by page, in submission order (dependencies come first). */
+  async function reloadQueue(): Promise<void> {
+    let afterSeq = 0;
+    for (;;) {
+      const page = await d.store.jobs.listQueuedSummaries(afterSeq, 5000);
+      if (page.length === 0) return;
+      await enqueue(page.map((q) => ({
+        id: q.id, owner: q.owner, demand: { cores: q.coresRequest, ramGB: q.ramRequestGB, gpus: q.gpus }, priority: q.priority,
+        submitSeq: q.submitSeq, createdAtMs: q.createdAtMs, deadlineSeconds: q.deadlineSeconds, dependsOn: q.dependsOn,
+      })));
+      afterSeq = page.at(-1)!.submitSeq;
+    }
   }
 
   async function purgeExpired(): Promise<void> {
@@ -172,7 +186,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     notifier,
     ledger,
     fairShare,
-    submitted,
+    submitted: (jobs) => enqueue(jobs.map(toQueueEntry)),
     async delete(job) {
       if (job.state === "queued") scheduler.remove(job.id);
       return lifecycle.delete(job);
@@ -187,7 +201,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
     queuedFor: (user) => scheduler.queuedFor(user),
     async start() {
       for (const r of await d.store.usage.load()) fairShare.charge(r.user, r.coreSeconds, r.asOf.getTime());
-      const queued = await lifecycle.recover();
+      await lifecycle.recover();
       try {
         await d.executor.start((event) => {
           if (stopping) return; // the engine keeps the state; the next start replays it
@@ -197,7 +211,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
       } catch (e) {
         log.warn({ err: toError(e).message }, "container engine not reachable at start; jobs wait until it is");
       }
-      await submitted(queued);
+      await reloadQueue();
       // A cheap safety net and the ageing clock: a pass with nothing changed costs O(1).
       every(1000, () => scheduler.trigger());
       every(s.usageChargeIntervalSeconds * 1000, chargeRunning);

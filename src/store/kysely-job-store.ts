@@ -1,11 +1,14 @@
 import type { Kysely, Transaction } from "kysely";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
-import { ACTIVE_STATES, type Job, type JobState } from "../domain/job.js";
+import { ACTIVE_STATES, HOLDS_CAPACITY, type Job, type JobState } from "../domain/job.js";
 import type { JobEvent } from "../domain/job-event.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
 import type { Database } from "./schema.js";
-import type { EventStore, JobPatch, JobQuery, JobStore, NewJobEvent } from "./store.js";
+import type { EventStore, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary } from "./store.js";
+
+/** Shared by every job without dependencies, so 100,000 queued jobs do not hold 100,000 empty arrays. */
+const NO_DEPENDENCIES: readonly JobId[] = Object.freeze([]);
 
 /** Rows per INSERT: 35 columns × 400 rows stays under SQLite's 32,766 bound parameters. */
 const INSERT_CHUNK = 400;
@@ -72,6 +75,29 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
       query = query.orderBy("submit_seq", "asc");
       if (q.limit !== undefined) query = query.limit(q.limit);
       return (await query.execute()).map(rowToJob);
+    },
+
+    async listLive(): Promise<Job[]> {
+      const rows = await db.selectFrom("jobs").selectAll().where("state", "in", [...HOLDS_CAPACITY]).orderBy("submit_seq", "asc").execute();
+      return rows.map(rowToJob);
+    },
+
+    async listQueuedSummaries(afterSeq: number, limit: number): Promise<QueuedSummary[]> {
+      const rows = await db.selectFrom("jobs")
+        .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json"])
+        .where("state", "=", "queued").where("submit_seq", ">", afterSeq).orderBy("submit_seq", "asc").limit(limit).execute();
+      return rows.map((r) => ({
+        id: r.id as JobId,
+        owner: r.owner,
+        coresRequest: r.cores_request,
+        ramRequestGB: r.ram_request_gb,
+        gpus: r.gpus,
+        priority: r.priority,
+        submitSeq: Number(r.submit_seq),
+        createdAtMs: Number(r.created_at),
+        deadlineSeconds: r.deadline_seconds,
+        dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
+      }));
     },
 
     async listActive(): Promise<Job[]> {

@@ -15,6 +15,20 @@ export interface JobPatch {
   readonly sealedRegistryAuth?: string | null;
 }
 
+/** What the scheduler needs of a queued job. */
+export interface QueuedSummary {
+  readonly id: JobId;
+  readonly owner: string;
+  readonly coresRequest: number;
+  readonly ramRequestGB: number;
+  readonly gpus: number;
+  readonly priority: number;
+  readonly submitSeq: number;
+  readonly createdAtMs: number;
+  readonly deadlineSeconds: number;
+  readonly dependsOn: readonly JobId[];
+}
+
 export type NewJobEvent = Omit<JobEvent, "firstAt" | "lastAt" | "count"> & { readonly at: Date };
 
 export interface JobQuery {
@@ -37,6 +51,14 @@ export interface JobStore {
   list(query: JobQuery): Promise<Job[]>;
   /** Jobs not in a terminal state, in submission order. */
   listActive(): Promise<Job[]>;
+  /** Jobs holding engine capacity (starting, running, terminating). Few: bounded by the capacity. */
+  listLive(): Promise<Job[]>;
+  /**
+   * Queued jobs after submission number `afterSeq`, in submission order, as the compact
+   * summaries the scheduler keeps: a restart with 100,000 queued jobs reads them page
+   * by page instead of building every full job at once.
+   */
+  listQueuedSummaries(afterSeq: number, limit: number): Promise<QueuedSummary[]>;
   /**
    * Moves a job from one of `from` to `to`, applying `patch` and appending `event`
    * atomically. Returns the updated job, or undefined when the job was not in `from`

@@ -80,6 +80,22 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     expect(await store.jobs.countByState()).toEqual({ queued: 2 });
   });
 
+  it("lists live jobs, and queued ones as summaries page by page in submission order", async () => {
+    await store.jobs.insertMany([
+      job("qqqq0001", { dependsOn: ["zzzz0009" as JobId] }),
+      job("rrrr0001", { state: "running", startedAt: at }),
+      job("qqqq0002"),
+      job("ssss0001", { state: "succeeded", finishedAt: at }),
+      job("qqqq0003"),
+    ]);
+    expect((await store.jobs.listLive()).map((j) => j.id)).toEqual(["rrrr0001"]);
+    const first = await store.jobs.listQueuedSummaries(0, 2);
+    expect(first.map((q) => q.id)).toEqual(["qqqq0001", "qqqq0002"]);
+    expect(first[0]).toMatchObject({ owner: "alice", coresRequest: 0.5, ramRequestGB: 4, gpus: 0, dependsOn: ["zzzz0009"], deadlineSeconds: 1_209_600 });
+    const rest = await store.jobs.listQueuedSummaries(first[1]!.submitSeq, 2);
+    expect(rest.map((q) => q.id)).toEqual(["qqqq0003"]);
+  });
+
   it("folds a repeated event into one row with a count", async () => {
     await store.jobs.insertMany([job("aaaa0007")]);
     const e = { type: "Normal" as const, reason: "Pending", message: "Priority", at };
