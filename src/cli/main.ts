@@ -1,9 +1,25 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load-config.js";
 import { isAppError } from "../domain/errors.js";
+import { reportIfClientError } from "./client-error-report.js";
+import { registerConfigCommand } from "./commands/config.js";
+import { registerContextCommand } from "./commands/context.js";
+import { registerCreateCommand } from "./commands/create.js";
+import { registerDeleteCommand } from "./commands/delete.js";
+import { registerEventsCommand } from "./commands/events.js";
+import { registerImageCommand } from "./commands/image.js";
+import { registerInfoCommand } from "./commands/info.js";
+import { registerLoginCommand } from "./commands/login.js";
+import { registerLogsCommand } from "./commands/logs.js";
+import { registerPruneCommand } from "./commands/prune.js";
+import { registerPsCommand } from "./commands/ps.js";
+import { registerRenewCommand } from "./commands/renew.js";
 import { registerServerCommand } from "./commands/server.js";
+import { registerStatsCommand } from "./commands/stats.js";
 import { registerTokensCommand } from "./commands/tokens.js";
 import { registerUsersCommand } from "./commands/users.js";
+import { registerVersionCommand } from "./commands/version.js";
+import { registerWaitCommand } from "./commands/wait.js";
 import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./output.js";
 
@@ -24,6 +40,11 @@ export function reportError(e: unknown): number {
     process.stderr.write(`skyrun: ${e.message}\n`);
     return EXIT.USAGE;
   }
+  const client = reportIfClientError(e);
+  if (client) {
+    process.stderr.write(`skyrun: ${client.message}\n`);
+    return client.exit;
+  }
   if (isAppError(e)) {
     process.stderr.write(`skyrun: ${e.message}\n`);
     return EXIT_FOR_CODE[e.code] ?? EXIT.FAILURE;
@@ -39,6 +60,10 @@ export function buildProgram(): Command {
     .description("skyrun: headless batch jobs on the skaha session API")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // User commands, on the SDK (the platform CLI's verbs).
+  for (const register of [registerCreateCommand, registerPsCommand, registerInfoCommand, registerEventsCommand, registerLogsCommand, registerWaitCommand,
+    registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerImageCommand, registerContextCommand,
+    registerLoginCommand, registerConfigCommand, registerVersionCommand]) register(program);
   registerServerCommand(program);
   registerUsersCommand(program);
   registerTokensCommand(program);
