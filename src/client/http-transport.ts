@@ -68,8 +68,12 @@ function rootCause(e: unknown): { code: string; message: string; error: unknown 
   return best ?? { code: "UNKNOWN", ...deepest };
 }
 
-/** Turns what fetch threw into a ClientError that says what happened and to which URL. */
-export function toTransportError(e: unknown, url: string): ClientError {
+/**
+ * Turns what fetch threw into a ClientError that says what happened and to which URL.
+ * `presentedCertificate`: whether we offered a client certificate; TLS 1.3 servers that
+ * want one close the connection after the handshake, which looks like a plain close.
+ */
+export function toTransportError(e: unknown, url: string, presentedCertificate = false): ClientError {
   if (e instanceof ClientError) return e;
   const { code, message, error } = rootCause(e);
   const origin = new URL(url).origin;
@@ -95,7 +99,10 @@ export function toTransportError(e: unknown, url: string): ClientError {
     ENETUNREACH: "network unreachable",
   };
   const why = what[code] ?? (code === "UNKNOWN" ? message : `${code} ${message}`.trim());
-  return new ConnectionError(`Cannot reach ${origin}: ${why}.`, code, url, NOT_SENT.has(code), opts);
+  const maybeCertificate = url.startsWith("https:") && !presentedCertificate && (code === "UND_ERR_SOCKET" || code === "ECONNRESET")
+    ? " The server may want a client certificate, and none was given."
+    : "";
+  return new ConnectionError(`Cannot reach ${origin}: ${why}.${maybeCertificate}`, code, url, NOT_SENT.has(code), opts);
 }
 
 function retryAfterSeconds(headers: HeaderBag): number | undefined {
@@ -151,13 +158,14 @@ export class HttpTransport {
       const res = await this.send(call, url, signal);
       stopTimer();
       const body = res.body;
+      const presented = this.o.tls?.cert !== undefined;
       const chunks = async function* (): AsyncGenerator<Uint8Array> {
         if (!body) return;
         try {
           for await (const chunk of body) yield chunk as Uint8Array;
         } catch (e) {
           if (call.signal?.aborted) return;
-          throw toTransportError(e, url);
+          throw toTransportError(e, url, presented);
         }
       };
       return { status: res.status, headers: res.headers, chunks: chunks() };
@@ -209,7 +217,7 @@ export class HttpTransport {
         // Read again: the signal may have fired while we awaited (narrowing cannot know).
         if (isAborted(call.signal)) error = new AbortedError("Aborted.");
         else if (attemptState.timedOut) error = new ConnectionError(`No answer from ${new URL(url).origin} within ${Math.round(this.o.timeoutMs / 1000)} s.`, "TIMEOUT", url, false, { cause: e });
-        else error = toTransportError(e, url);
+        else error = toTransportError(e, url, this.o.tls?.cert !== undefined);
         if (attempt >= this.o.retry.retries || !mayRetry(error, call.idempotent)) throw error;
         await sleep(retryDelayMs(this.o.retry, attempt, error), call.signal);
       } finally {
