@@ -49,6 +49,7 @@ describe("login and config", () => {
     expect(settings.file).toBe(file);
     expect(settings.settings.find((s) => s.key === "token")).toEqual({ key: "token", value: `****${alice.token.slice(-4)}`, source: "file" });
     expect(shown.stdout).not.toContain(alice.token);
+    expect(JSON.parse((await runCli(["config", "show", "-o", "json"], { env })).stdout)).toEqual(settings);
     expect((await runCli(["config", "path"], { env })).stdout).toBe(`${file}\n`);
   });
 

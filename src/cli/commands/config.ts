@@ -21,7 +21,9 @@ function show(o: OutputFlags): void {
 export function registerConfigCommand(program: Command): void {
   const config = program.command("config").description("show or change the saved client settings (url, token, cert, ca, apiVersion)");
   withOutputOption(config).action((o: OutputFlags) => show(o));
-  withOutputOption(config.command("show").description("settings in effect and where each comes from (file, env, flag); the token is masked")).action((o: OutputFlags) => show(o));
+  // Commander hands `config show -o json`'s -o to `config`, which declares it too: take either.
+  withOutputOption(config.command("show").description("settings in effect and where each comes from (file, env, flag); the token is masked"))
+    .action((o: OutputFlags) => show({ output: o.output !== "table" ? o.output : config.opts<OutputFlags>().output }));
   config.command("path").description("print the settings file's path").action(() => {
     process.stdout.write(`${settingsPath(process.env)}\n`);
   });

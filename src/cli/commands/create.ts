@@ -46,7 +46,7 @@ function envEntries(entries: readonly string[]): string[] {
 }
 
 function buildSpec(words: readonly string[], f: CreateFlags): CreateSessionSpec {
-  const kindGiven = words.length >= 2 && KINDS.includes(words[0]!.toLowerCase());
+  const kindGiven = KINDS.includes(words[0]!.toLowerCase());
   const [image, ...argv] = kindGiven ? words.slice(1) : words;
   if (image === undefined) throw new UsageError("give an image: skyrun create [KIND] IMAGE -- CMD [ARGS…]");
   const replicas = parseCount("-r", f.replicas, 1);
