@@ -40,6 +40,12 @@ export default defineConfig(
     rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./(?!contracts/)", message: "client/ imports only contracts/ (plus Node built-ins and npm libraries such as undici for TLS)" }] }] },
   },
   layer(["src/contracts/**/*.ts"], ["../*", "node:*"], "contracts/ is shared by server and client: no imports"),
+  // User verbs are thin over the SDK; only the operator commands (and main.ts, which registers them) reach into the server.
+  {
+    files: ["src/cli/**/*.ts"],
+    ignores: ["src/cli/main.ts", "src/cli/commands/server.ts", "src/cli/commands/users.ts", "src/cli/commands/tokens.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^(\\.\\./)+(domain|config|api|jobs|store|scheduler|executors|identity|storage|images|main)(/|\\.js$)", message: "skyrun's user commands import only src/client (and cli-local modules)" }] }] },
+  },
   {
     files: ["**/*.test.ts", "test/**/*.ts", "bench/**/*.ts"],
     rules: {

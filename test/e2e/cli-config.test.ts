@@ -39,6 +39,8 @@ describe("login and config", () => {
     expect(statSync(join(home, "xdg", "skyrun")).mode & 0o777).toBe(0o700);
     expect(parseYaml(readFileSync(file, "utf8"))).toEqual({ url: t.url, token: alice.token });
 
+    const again = await runCli(["login", t.url, "--token-stdin", "-o", "json"], { env, input: alice.token });
+    expect(JSON.parse(again.stdout)).toMatchObject({ url: t.url, apiBase: `${t.url}/skaha/v1`, server: "skyrun", auth: "token", settingsFile: file });
     const run = await runCli(["run", "-q", DEMO_IMAGE, "--", "true"], { env });
     expect(run.code, run.stderr).toBe(0);
     const ps = await runCli(["ps", "-a", "-q"], { env });
@@ -99,8 +101,9 @@ describe("certificates from the command line", () => {
     expect(parseYaml(readFileSync(join(home, ".config", "skyrun", "config.yaml"), "utf8"))).toEqual({ url: gateway.url, cert: pki.proxyPem, ca: pki.caCert });
     const r = await runCli(["run", "--follow", DEMO_IMAGE, "--", "echo", "over", "tls"], { env });
     expect(r).toMatchObject({ code: 0, stdout: "over tls\n" });
-    const version = JSON.parse((await runCli(["version", "-o", "json"], { env })).stdout) as { server: { kind: string } };
-    expect(version.server.kind).toBe("skyrun");
+    const version = JSON.parse((await runCli(["version", "-o", "json"], { env })).stdout) as { client: string; server: { kind: string; url: string } };
+    expect(version).toEqual({ client: "0.1.0", server: { kind: "skyrun", version: "0.1.0", url: `${gateway.url}/skaha/v1` } });
+    expect((await runCli(["version"], { env })).stdout).toBe(`skyrun CLI 0.1.0\nserver: skyrun 0.1.0 at ${gateway.url}/skaha/v1\n`);
   });
 
   it("uses ~/.ssl/cadcproxy.pem when nothing else is configured, as the platform's client does", async () => {

@@ -45,6 +45,16 @@ describe("submit, wait, fetch logs", () => {
     expect(logs).toMatchObject({ code: 0, stdout: "hello from skyrun\nto-stderr\n", stderr: "" });
   });
 
+  it("create prints a table of what it created, or YAML", async () => {
+    const table = await skyrun("create", "-n", "tabled", "-r", "2", "-c", "0.5", DEMO_IMAGE, "--", "true");
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^SESSION ID\s+NAME\n[a-z][a-z0-9]{7}\s+tabled-1\n[a-z][a-z0-9]{7}\s+tabled-2\n$/);
+    const yaml = parseYaml((await skyrun("create", "-n", "yamled", DEMO_IMAGE, "-o", "yaml", "--", "true")).stdout) as { ids: string[]; sessions: { name: string; status: string }[]; failed: unknown[] };
+    expect(yaml.ids).toHaveLength(1);
+    expect(yaml.sessions[0]).toMatchObject({ name: "yamled", status: "Pending" });
+    expect(yaml.failed).toEqual([]);
+  });
+
   it("create --wait exits 0 on success and 6 when the job failed, with its exit code shown", async () => {
     const ok = await skyrun("create", "headless", PYTHON_IMAGE, "--wait", "-n", "py", "--", "python", "-c", "print(6*7)");
     expect(ok.code, ok.stderr).toBe(0);
@@ -180,6 +190,8 @@ describe("each command's table and JSON", () => {
     const renew = await skyrun("renew", id!);
     expect(renew.code, renew.stderr).toBe(0);
     expect(renew.stdout).toMatch(new RegExp(`^SESSION ID\\s+RESULT\\s+EXPIRES\\n${id!}\\s+renewed\\s+\\d{4}-`));
+    const renewedJson = json<{ id: string; renewed: boolean; expiryTime: string }[]>(await skyrun("renew", id!, "-o", "json"));
+    expect(renewedJson).toEqual([{ id, renewed: true, expiryTime: expect.stringMatching(/^\d{4}-/) as unknown }]);
     const stats = await skyrun("stats", id!, "-o", "json");
     expect(json<{ id: string; status: string }[]>(stats)[0]).toMatchObject({ id, status: "Running" });
     const del = await skyrun("delete", "-f", id!, "zzzzzzzz", "-o", "json");
