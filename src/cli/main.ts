@@ -71,6 +71,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that goes away (`skyrun logs -f ID | head`) is not a failure: stop quietly, as Unix tools do.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(EXIT.OK);
+  });
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (e) {

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { runCli, type CliResult } from "../support/cli-runner.js";
+import { makeCliHome, runCli, type CliResult } from "../support/cli-runner.js";
 import { DEMO_IMAGE, PYTHON_IMAGE } from "../support/paths.js";
 import { freePort } from "../support/server-process.js";
 import { startTestServer, type TestServer, type TestUser } from "../support/test-server.js";
@@ -86,6 +88,16 @@ describe("submit, wait, fetch logs", () => {
     expect((await skyrun("logs", "--tail", "2", id!)).stdout).toBe("line 3\nline 4\n");
     const asJson = json<{ id: string; logs: string }[]>(await skyrun("logs", id!, "-o", "json"));
     expect(asJson).toEqual([{ id, logs: "line 1\nline 2\nline 3\nline 4\n" }]);
+  });
+});
+
+describe("in a pipeline", () => {
+  it("stops quietly when the reader goes away (logs -f | head -1)", async () => {
+    const [id] = await submit(DEMO_IMAGE, "--", "sh", "-c", "seq 1 20000; sleep 1");
+    const command = `node ${JSON.stringify(new URL("../../bin/skyrun.js", import.meta.url).pathname)} logs -f ${id!} | head -1; echo "status=\${PIPESTATUS[0]}" >&2`;
+    const r = await promisify(execFile)("bash", ["-c", command], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: makeCliHome(), ...env } });
+    expect(r.stdout).toBe("1\n");
+    expect(r.stderr).toBe("status=0\n");
   });
 });
 
