@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -98,6 +98,22 @@ describe("in a pipeline", () => {
     const r = await promisify(execFile)("bash", ["-c", command], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: makeCliHome(), ...env } });
     expect(r.stdout).toBe("1\n");
     expect(r.stderr).toBe("status=0\n");
+  });
+});
+
+describe("interrupting", () => {
+  it("Ctrl-C during wait ends it with exit 130 and one line, leaving the job alone", async () => {
+    const [id] = await submit(DEMO_IMAGE, "--", "sleep", "20");
+    const child = spawn("node", [new URL("../../bin/skyrun.js", import.meta.url).pathname, "wait", id!], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: makeCliHome(), ...env } });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+    await new Promise<void>((resolve) => child.stderr.once("data", () => resolve())); // the first progress line: it is waiting
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(stderr.trim().split("\n").at(-1)).toBe("skyrun: Interrupted.");
+    expect(["Pending", "Running"]).toContain(json<{ status: string }[]>(await skyrun("info", id!, "-o", "json"))[0]!.status);
+    await skyrun("rm", "-f", id!);
   });
 });
 
