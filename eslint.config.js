@@ -35,8 +35,17 @@ export default defineConfig(
   layer(["src/store/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**"], "store/ may import only domain/"),
   layer(["src/executors/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/store/**", "**/cli/**", "**/client/**", "fastify"], "an executor never knows about HTTP, the store or the scheduler"),
   layer(["src/api/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/executors/local/**", "**/executors/slurm/**", "**/cli/**", "**/client/**"], "api/ uses jobs/ and interfaces, never concrete engines or drivers"),
-  layer(["src/client/**/*.ts"], ["../*", "!../contracts/*", "node:*"], "client/ imports only contracts/ (and no Node-only modules, except through injected transports)"),
+  {
+    files: ["src/client/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./(?!contracts/)", message: "client/ imports only contracts/ (plus Node built-ins and npm libraries such as undici for TLS)" }] }] },
+  },
   layer(["src/contracts/**/*.ts"], ["../*", "node:*"], "contracts/ is shared by server and client: no imports"),
+  // User verbs are thin over the SDK; only the operator commands (and main.ts, which registers them) reach into the server.
+  {
+    files: ["src/cli/**/*.ts"],
+    ignores: ["src/cli/main.ts", "src/cli/commands/server.ts", "src/cli/commands/users.ts", "src/cli/commands/tokens.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^(\\.\\./)+(domain|config|api|jobs|store|scheduler|executors|identity|storage|images|main)(/|\\.js$)", message: "skyrun's user commands import only src/client (and cli-local modules)" }] }] },
+  },
   {
     files: ["**/*.test.ts", "test/**/*.ts", "bench/**/*.ts"],
     rules: {

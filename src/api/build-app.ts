@@ -2,6 +2,8 @@ import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Logger } from "pino";
+import packageJson from "../../package.json" with { type: "json" };
+import { SKYRUN_VERSION_HEADER } from "../contracts/platform.js";
 import type { ApiVersion } from "../domain/session-view.js";
 import type { ApiDeps } from "./api-deps.js";
 import { toErrorResponse } from "./error-status.js";
@@ -33,6 +35,10 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
   await app.register(formbody);
   await app.register(multipart, { limits: { fieldSize: 256 * 1024, fields: 1000, files: 0 } });
   app.decorateRequest("principal", null);
+  // Clients tell skyrun from the platform's skaha by this header, on every answer, errors included.
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header(SKYRUN_VERSION_HEADER, packageJson.version);
+  });
 
   app.setErrorHandler((err, request, reply) => {
     const r = toErrorResponse(err);

@@ -1,10 +1,26 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load-config.js";
 import { isAppError } from "../domain/errors.js";
+import { reportIfClientError } from "./client-error-report.js";
+import { registerConfigCommand } from "./commands/config.js";
+import { registerContextCommand } from "./commands/context.js";
+import { registerCreateCommand } from "./commands/create.js";
+import { registerDeleteCommand } from "./commands/delete.js";
 import { registerGroupsCommand } from "./commands/groups.js";
+import { registerEventsCommand } from "./commands/events.js";
+import { registerImageCommand } from "./commands/image.js";
+import { registerInfoCommand } from "./commands/info.js";
+import { registerLoginCommand } from "./commands/login.js";
+import { registerLogsCommand } from "./commands/logs.js";
+import { registerPruneCommand } from "./commands/prune.js";
+import { registerPsCommand } from "./commands/ps.js";
+import { registerRenewCommand } from "./commands/renew.js";
 import { registerServerCommand } from "./commands/server.js";
+import { registerStatsCommand } from "./commands/stats.js";
 import { registerTokensCommand } from "./commands/tokens.js";
 import { registerUsersCommand } from "./commands/users.js";
+import { registerVersionCommand } from "./commands/version.js";
+import { registerWaitCommand } from "./commands/wait.js";
 import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./output.js";
 
@@ -25,6 +41,11 @@ export function reportError(e: unknown): number {
     process.stderr.write(`skyrun: ${e.message}\n`);
     return EXIT.USAGE;
   }
+  const client = reportIfClientError(e);
+  if (client) {
+    process.stderr.write(`skyrun: ${client.message}\n`);
+    return client.exit;
+  }
   if (isAppError(e)) {
     process.stderr.write(`skyrun: ${e.message}\n`);
     return EXIT_FOR_CODE[e.code] ?? EXIT.FAILURE;
@@ -40,6 +61,10 @@ export function buildProgram(): Command {
     .description("skyrun: headless batch jobs on the skaha session API")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // User commands, on the SDK (the platform CLI's verbs).
+  for (const register of [registerCreateCommand, registerPsCommand, registerInfoCommand, registerEventsCommand, registerLogsCommand, registerWaitCommand,
+    registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerImageCommand, registerContextCommand,
+    registerLoginCommand, registerConfigCommand, registerVersionCommand]) register(program);
   registerServerCommand(program);
   registerUsersCommand(program);
   registerTokensCommand(program);
@@ -48,6 +73,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that goes away (`skyrun logs -f ID | head`) is not a failure: stop quietly, as Unix tools do.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(EXIT.OK);
+  });
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (e) {

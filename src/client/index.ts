@@ -1,0 +1,25 @@
+/**
+ * The skyrun SDK: a typed client for the skaha session API of skyrun and of the
+ * platform. Imports nothing from the server; see docs/sdk.md.
+ */
+export { createClient, SkyrunClient } from "./skyrun-client.js";
+export type { CallOptions, ClientOptions, CreateOptions, CreateResult, FollowOptions, ListFilter, LogOptions, ServerKind } from "./skyrun-client.js";
+export type { CreateSessionSpec, RegistryAuth } from "./session-spec.js";
+export type { WaitOptions, WaitProgress, WaitResult, WaitUntil } from "./session-waiter.js";
+export { runBulk } from "./run-bulk.js";
+export type { BulkOptions, BulkResult, ItemResult } from "./run-bulk.js";
+export { DEFAULT_RETRY_POLICY } from "./retry-policy.js";
+export type { RetryPolicy } from "./retry-policy.js";
+export { API_VERSIONS, resolveServiceUrl } from "./service-url.js";
+export type { ApiVersion } from "./service-url.js";
+export {
+  AbortedError, ApiError, ClientError, ConnectionError, CredentialsError, InvalidRequestError, isClientError, ProtocolError, TlsError, UnsupportedError,
+} from "./client-error.js";
+export type { ClientErrorKind } from "./client-error.js";
+export { checkSetting, loadClientSettings, readSettingsFile, SETTINGS_KEYS, settingsPath, toClientOptions, writeSettingsFile } from "./client-settings.js";
+export type { ClientSettings, LoadedSettings, SettingsKey, SettingsSource } from "./client-settings.js";
+export { DONE_STATUSES, FAILED_STATUSES, hasStartedStatus, isDoneStatus, isFailedStatus } from "../contracts/session.js";
+export type { CreatedSessionJson, PublicSessionJson, SessionJson, SessionStatus } from "../contracts/session.js";
+export { parseEventTable } from "../contracts/session-event.js";
+export type { SessionEventJson } from "../contracts/session-event.js";
+export type { ImageJson, PlatformStatsJson, ResourceContextJson, ResourceOptionsJson, SessionStatsJson } from "../contracts/platform.js";

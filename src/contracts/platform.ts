@@ -1,0 +1,66 @@
+/** One resource dimension of `GET /context`: the default and the values a session may ask for. */
+export interface ResourceOptionsJson {
+  readonly default?: number;
+  readonly defaultRequest?: number;
+  readonly defaultLimit?: number;
+  /** Older platform versions: the default for headless sessions. */
+  readonly defaultHeadless?: number;
+  readonly options: readonly number[];
+}
+
+/** `GET /context`: what a session may ask for on this server (cores, RAM in GB, GPUs). */
+export interface ResourceContextJson {
+  readonly cores: ResourceOptionsJson;
+  readonly memoryGB: ResourceOptionsJson;
+  readonly gpus?: { readonly options: readonly number[] };
+  /** A number on skyrun; a string such as `"5"` on the platform. */
+  readonly maxInteractiveSessions?: number | string;
+}
+
+/** One element of `GET /image`. */
+export interface ImageJson {
+  /** `registry/project/repository:tag` */
+  readonly id: string;
+  /** Session types the image serves: `headless`, `notebook`, … */
+  readonly types: readonly string[];
+  readonly digest: string;
+}
+
+/**
+ * `GET /session?view=stats`: the platform's allocation and capacity. `instances` is the
+ * v0 shape (and skyrun's); `jobs` counts skyrun's sessions by state.
+ */
+export interface PlatformStatsJson {
+  readonly cores?: {
+    readonly requestedCPUCores?: number;
+    readonly cpuCoresAvailable?: number;
+    readonly maxCPUCores?: { readonly cpuCores?: number; readonly withRam?: string };
+  };
+  readonly ram?: {
+    /** e.g. `"12.5G"` */
+    readonly requestedRAM?: string;
+    readonly ramAvailable?: string;
+    readonly maxRAM?: { readonly ram?: string; readonly withCPUCores?: number };
+  };
+  readonly instances?: { readonly session?: number; readonly desktopApp?: number; readonly headless?: number; readonly total?: number };
+  readonly jobs?: { readonly queued?: number; readonly starting?: number; readonly running?: number; readonly terminating?: number };
+}
+
+/** `GET /session/{id}/stats` (skyrun): what a session asked for and, while it runs, uses. */
+export interface SessionStatsJson {
+  readonly id: string;
+  readonly status: string;
+  readonly startTime?: string;
+  readonly cpuCoresInUse: number;
+  readonly ramInUseGB: number;
+  readonly ramInUseBytes: number;
+  readonly requestedCPUCores: number;
+  readonly limitCPUCores: number;
+  readonly requestedRAMGB: number;
+  readonly limitRAMGB: number;
+  readonly requestedGPUs: number;
+  readonly isFixedResources: boolean;
+}
+
+/** The response header by which a skyrun server names itself and its version. */
+export const SKYRUN_VERSION_HEADER = "x-skyrun-version";
