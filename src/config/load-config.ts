@@ -16,6 +16,8 @@ export interface ConfigFlags {
   readonly database?: string | undefined;
   readonly executor?: string | undefined;
   readonly logLevel?: string | undefined;
+  readonly slurmPartition?: string | undefined;
+  readonly slurmAccount?: string | undefined;
 }
 
 /** A configuration that does not parse; the message lists every problem with its path. */
@@ -74,6 +76,7 @@ function layer(s: ConfigFlags): Tree {
     store: storeFrom(s.database),
     executor: s.executor,
     log: { level: s.logLevel },
+    slurm: { partition: s.slurmPartition, account: s.slurmAccount },
   };
 }
 
@@ -87,6 +90,8 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   database: env.SKYRUN_DATABASE_URL,
   executor: env.SKYRUN_EXECUTOR,
   logLevel: env.SKYRUN_LOG_LEVEL,
+  slurmPartition: env.SKYRUN_SLURM_PARTITION,
+  slurmAccount: env.SKYRUN_SLURM_ACCOUNT,
 });
 
 /**
@@ -117,6 +122,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, overrides
   merged.store ??= { driver: "sqlite", path: join(dataDir, "skyrun.db") };
   const storage = (merged.storage as Tree | undefined) ?? {};
   merged.storage = { ...storage, arcRoot: resolve(dataDir, (storage.arcRoot as string | undefined) ?? "arc") };
+  // Slurm's own variable, honoured as the Slurm commands would: a configured `slurm.conf` wins.
+  if (env.SLURM_CONF) merged.slurm = mergeInto({ conf: env.SLURM_CONF }, (merged.slurm as Tree | undefined) ?? {});
   if (env.SKYRUN_PODMAN_SOCKET) merged.local = mergeInto((merged.local as Tree | undefined) ?? {}, { socketPath: env.SKYRUN_PODMAN_SOCKET });
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
