@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmdirSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, waitUntil, type SessionJson } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
@@ -181,5 +181,53 @@ describe("sessions on Slurm", () => {
     expect(await logs(id)).not.toContain("s3cret-Pa55");
     expect(JSON.stringify(s)).not.toContain("s3cret-Pa55");
     expect(existsSync(`${t.dataDir}/slurm/${id.slice(0, 2)}/${id}/auth.json`)).toBe(false);
+  });
+});
+
+describe("sessions on Slurm without containers (slurm.mode: direct)", () => {
+  let direct: TestServer;
+  let bob: TestUser;
+  /** Direct mode binds the shared /arc and the job's scratch at /arc and /scratch, which must exist on nodes. */
+  const made: string[] = [];
+
+  beforeAll(async () => {
+    for (const d of ["/arc", "/scratch"]) {
+      if (!existsSync(d)) {
+        mkdirSync(d);
+        made.push(d);
+      }
+    }
+    direct = await startTestServer({ overrides: { executor: "slurm", slurm: { conf: cluster.conf, partition: cluster.partition, mode: "direct", pollIntervalMs: 250 } } });
+    bob = await direct.addUser("bob", { uid: 20002, groups: ["astro:30001"] });
+  }, 120_000);
+  afterAll(async () => {
+    await direct.close();
+    for (const d of made) rmdirSync(d);
+  });
+
+  const submit = async (form: Record<string, string | string[]>) => {
+    const r = await request("POST", `${direct.base()}/session`, { token: bob.token, form: { name: "direct", image: DEMO_IMAGE, ...form } });
+    expect(r.status, r.text).toBe(200);
+    return r.text.trim();
+  };
+  const output = async (id: string) => (await request("GET", `${direct.base()}/session/${id}?view=logs`, { token: bob.token })).text;
+
+  it("runs the command itself as the user, without capabilities, with /arc, /scratch, HOME and the environment", async () => {
+    const id = await submit({ cmd: "sh", args: "-c 'id -u; id -G; grep CapEff /proc/self/status; echo $HOME; pwd; hostname; ls -ld /scratch; echo \"[$LINES]\"; exit 4'", name: "plain", env: ["LINES=one\ntwo"] });
+    const s = await waitForStatus(direct.base(), bob.token, id, ["Succeeded", "Failed"], 60_000);
+    expect(s).toMatchObject({ status: "Failed", exitCode: 4 });
+    const out = (await output(id)).split("\n");
+    expect(out.slice(0, 2)).toEqual(["20002", "20002 30001"]);
+    expect(out[2]).toMatch(/CapEff:\s+0000000000000000/);
+    expect(out.slice(3, 6)).toEqual(["/arc/home/bob", "/arc/home/bob", "plain"]);
+    expect(out[6]).toMatch(/^drwx------\s+\d+\s+20002\s+20002\s.*\/scratch$/);
+    expect(out.slice(7, 9)).toEqual(["[one", "two]"]);
+  });
+
+  it("refuses, with the reason, variables a shell cannot export", async () => {
+    const id = await submit({ cmd: "true", env: ["dotted.name=1"] });
+    const s = await waitForStatus(direct.base(), bob.token, id, ["Succeeded", "Failed"], 60_000);
+    expect(s.status).toBe("Failed");
+    expect(s.statusMessage).toMatch(/variable names must be letters, digits and '_': dotted\.name/);
   });
 });
