@@ -231,3 +231,28 @@ describe("sessions on Slurm without containers (slurm.mode: direct)", () => {
     expect(s.statusMessage).toMatch(/variable names must be letters, digits and '_': dotted\.name/);
   });
 });
+
+describe("deadlines on Slurm", () => {
+  let short: TestServer;
+  let carol: TestUser;
+
+  beforeAll(async () => {
+    short = await startTestServer({
+      overrides: { executor: "slurm", slurm: { conf: cluster.conf, partition: cluster.partition, containersConf: cluster.containersConf, pollIntervalMs: 250 }, sessions: { deadlineSeconds: 8 } },
+    });
+    carol = await short.addUser("carol", { uid: 20003 });
+  }, 120_000);
+  afterAll(async () => { await short.close(); });
+
+  it("stops a session at its deadline (Slurm's time limit is the deadline rounded up to a minute) and says DeadlineExceeded", async () => {
+    const r = await request("POST", `${short.base()}/session`, { token: carol.token, form: { name: "overrun", image: DEMO_IMAGE, cmd: "sh", args: "-c 'echo start; sleep 300'" } });
+    expect(r.status, r.text).toBe(200);
+    const id = r.text.trim();
+    await waitForStatus(short.base(), carol.token, id, ["Running"], 60_000);
+    expect(slurmJob(id)).toMatch(/ RUNNING 1:00$/);
+    const s = await waitForStatus(short.base(), carol.token, id, ["Failed", "Succeeded"], 60_000);
+    expect(s.statusMessage).toBe("DeadlineExceeded: active longer than 8s");
+    expect((await request("GET", `${short.base()}/session/${id}?view=logs`, { token: carol.token })).text).toBe("start\n");
+    expect(slurmJob(id)).toMatch(/^(\d+ (CANCELLED|COMPLETING) .*)?$/);
+  });
+});
