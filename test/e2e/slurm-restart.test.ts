@@ -39,7 +39,7 @@ const create = async (form: Record<string, string>) => {
 };
 const get = async (id: string) => (await request("GET", `${base()}/session/${id}`, { token })).json<SessionJson>();
 const logs = async (id: string) => (await request("GET", `${base()}/session/${id}?view=logs`, { token })).text;
-const wait = (id: string, statuses: string[], timeoutMs = 60_000) => waitForStatus(base(), token, id, statuses, timeoutMs);
+const wait = (id: string, statuses: string[], timeoutMs = 150_000) => waitForStatus(base(), token, id, statuses, timeoutMs);
 const slurmKnows = (id: string) => cluster.slurm("squeue", ["--noheader", "--states=all", `--name=skyrun-${id}`, "--format=%T"]).trim();
 
 describe("skyrun restarted in the middle of Slurm jobs", () => {
@@ -79,7 +79,7 @@ describe("slurmctld restarted in the middle of a job", () => {
     const submittedWhileDown = await create({ cmd: "echo", args: "queued while slurmctld was down" });
     // The job ends on its node while nobody can ask Slurm about it.
     const exitRecord = join(dataDir, "logs", id.slice(0, 2), `${id}.exit`);
-    await waitUntil("the run to end on its node", async () => (existsSync(exitRecord) ? true : undefined), 60_000, 250);
+    await waitUntil("the run to end on its node", async () => (existsSync(exitRecord) ? true : undefined), 150_000, 250);
     expect((await get(id)).status).toBe("Running"); // not lost: skyrun waits for Slurm
     expect((await get(submittedWhileDown)).status).toBe("Pending");
 

@@ -47,9 +47,9 @@ afterAll(async () => {
   await cluster.stop();
 }, 180_000);
 
-const wait = (id: string, statuses = ["Succeeded", "Failed"]) => waitForStatus(base(), token, id, statuses, 90_000);
+const wait = (id: string, statuses = ["Succeeded", "Failed"]) => waitForStatus(base(), token, id, statuses, 150_000);
 
-describe("seed 000: headless jobs with curl", () => {
+describe("seed 000: headless jobs with curl", { timeout: 180_000 }, () => {
   it("touches two files in the user's home (cmd=touch, two args), then lists, shows, logs and events", async () => {
     const id = sh(`curl -s -H "Authorization: Bearer $TOKEN" $HOST/skaha/v0/session -d "name=headless-test" -d "image=${DEMO_IMAGE}" --data-urlencode "cmd=touch" --data-urlencode "args=/arc/home/majorb/headless-test-1a /arc/home/majorb/headless-test-1b"`).trim();
     expect(id).toMatch(/^[a-z][a-z0-9]{7}$/);
@@ -62,7 +62,7 @@ describe("seed 000: headless jobs with curl", () => {
   });
 });
 
-describe("seed 001: Headless Container Execution Guide", () => {
+describe("seed 001: Headless Container Execution Guide", { timeout: 180_000 }, () => {
   it("runs python -c with a quoted argument (kind=headless)", async () => {
     const id = sh(`curl -s -H "Authorization: Bearer $TOKEN" \\
       $HOST/skaha/v0/session \\
@@ -117,7 +117,7 @@ describe("seed 001: Headless Container Execution Guide", () => {
   });
 });
 
-describe("seeds 002 and 003: cmd with its arguments in one parameter, form headers as written", () => {
+describe("seeds 002 and 003: cmd with its arguments in one parameter, form headers as written", { timeout: 180_000 }, () => {
   it("runs `cmd=python <script> <in> <out>` with cores=4 and ram=8 (seed 002)", async () => {
     onArc("/arc/projects/mygroup/scripts/process_data.py", "import sys\nopen(sys.argv[2], 'w').write(open(sys.argv[1]).read().upper())\nprint(f'Processed {sys.argv[1]} -> {sys.argv[2]}')\n");
     onArc("/arc/projects/mygroup/data/input.fits", "simple = t\n");

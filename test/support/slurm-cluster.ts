@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { writeContainersConf } from "../../src/executors/local/engine-socket.js";
@@ -179,7 +179,8 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
         // Containers whose wrapper was killed before it could remove them.
         const left = execFileSync("podman", ["ps", "--all", "--quiet", "--filter", "label=skyrun.slurm.job"], { encoding: "utf8", env: { ...process.env, CONTAINERS_CONF: containersConf } }).trim();
         if (left) spawnSync("podman", ["rm", "--force", "--time=0", ...left.split("\n")], { env: { ...process.env, CONTAINERS_CONF: containersConf } });
-        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+        // The daemons' logs stay for a look after a failure; the next start wipes them.
+        for (const d of ["state", "spool", "munge", "run"]) rmSync(join(dir, d), { recursive: true, force: true });
       } finally {
         unlock();
       }

@@ -37,9 +37,10 @@ const events = async (id: string) => (await request("GET", `${t.base()}/session/
 const del = async (id: string) => expect((await request("DELETE", `${t.base()}/session/${id}`, { token: alice.token })).status).toBe(200);
 /** Slurm's view of a session's batch job: `<id> <state> <time limit>`, or "" once Slurm forgot it. */
 const slurmJob = (id: string) => cluster.slurm("squeue", ["--noheader", "--states=all", `--name=skyrun-${id}`, "--format=%i %T %l"]).trim();
-const waitFor = (id: string, statuses: string[], timeoutMs = 60_000) => waitForStatus(t.base(), alice.token, id, statuses, timeoutMs);
+const waitFor = (id: string, statuses: string[], timeoutMs = 150_000) => waitForStatus(t.base(), alice.token, id, statuses, timeoutMs);
 
-describe("sessions on Slurm", () => {
+// Podman on this shared machine can wait on image-store locks held by other tests: generous limits.
+describe("sessions on Slurm", { timeout: 180_000 }, () => {
   it("runs a session as a Slurm job to Succeeded (v0) and Completed (v1), stdout and stderr in order in the logs", async () => {
     const id = await create({ cmd: "sh", args: "-c 'echo to-stdout; echo to-stderr >&2; sleep 1; echo done'" });
     const job = await waitUntil("the Slurm job", async () => slurmJob(id) || undefined);
@@ -175,7 +176,7 @@ describe("sessions on Slurm", () => {
     const r = await request("POST", `${t.base()}/session`, { token: alice.token, form: { name: "private", image: "127.0.0.1:1/private/image:1", cmd: "true" }, headers: { "x-skaha-registry-auth": auth } });
     expect(r.status, r.text).toBe(200);
     const id = r.text.trim();
-    const s = await waitFor(id, ["Failed", "Succeeded"], 120_000);
+    const s = await waitFor(id, ["Failed", "Succeeded"]);
     expect(s.statusMessage).toMatch(/^ImagePullFailed: image pull failed: /);
     expect(await events(id)).toMatch(/Warning\s+ImagePullFailed/);
     expect(await logs(id)).not.toContain("s3cret-Pa55");
@@ -184,7 +185,7 @@ describe("sessions on Slurm", () => {
   });
 });
 
-describe("sessions on Slurm without containers (slurm.mode: direct)", () => {
+describe("sessions on Slurm without containers (slurm.mode: direct)", { timeout: 180_000 }, () => {
   let direct: TestServer;
   let bob: TestUser;
   /** Direct mode binds the shared /arc and the job's scratch at /arc and /scratch, which must exist on nodes. */
@@ -214,7 +215,7 @@ describe("sessions on Slurm without containers (slurm.mode: direct)", () => {
 
   it("runs the command itself as the user, without capabilities, with /arc, /scratch, HOME and the environment", async () => {
     const id = await submit({ cmd: "sh", args: "-c 'id -u; id -G; grep CapEff /proc/self/status; echo $HOME; pwd; hostname; ls -ld /scratch; echo \"[$LINES]\"; exit 4'", name: "plain", env: ["LINES=one\ntwo"] });
-    const s = await waitForStatus(direct.base(), bob.token, id, ["Succeeded", "Failed"], 60_000);
+    const s = await waitForStatus(direct.base(), bob.token, id, ["Succeeded", "Failed"], 150_000);
     expect(s).toMatchObject({ status: "Failed", exitCode: 4 });
     const out = (await output(id)).split("\n");
     expect(out.slice(0, 2)).toEqual(["20002", "20002 30001"]);
@@ -226,13 +227,13 @@ describe("sessions on Slurm without containers (slurm.mode: direct)", () => {
 
   it("refuses, with the reason, variables a shell cannot export", async () => {
     const id = await submit({ cmd: "true", env: ["dotted.name=1"] });
-    const s = await waitForStatus(direct.base(), bob.token, id, ["Succeeded", "Failed"], 60_000);
+    const s = await waitForStatus(direct.base(), bob.token, id, ["Succeeded", "Failed"], 150_000);
     expect(s.status).toBe("Failed");
     expect(s.statusMessage).toMatch(/variable names must be letters, digits and '_': dotted\.name/);
   });
 });
 
-describe("deadlines on Slurm", () => {
+describe("deadlines on Slurm", { timeout: 180_000 }, () => {
   let short: TestServer;
   let carol: TestUser;
 
@@ -248,9 +249,9 @@ describe("deadlines on Slurm", () => {
     const r = await request("POST", `${short.base()}/session`, { token: carol.token, form: { name: "overrun", image: DEMO_IMAGE, cmd: "sh", args: "-c 'echo start; sleep 300'" } });
     expect(r.status, r.text).toBe(200);
     const id = r.text.trim();
-    await waitForStatus(short.base(), carol.token, id, ["Running"], 60_000);
+    await waitForStatus(short.base(), carol.token, id, ["Running"], 150_000);
     expect(slurmJob(id)).toMatch(/ RUNNING 1:00$/);
-    const s = await waitForStatus(short.base(), carol.token, id, ["Failed", "Succeeded"], 60_000);
+    const s = await waitForStatus(short.base(), carol.token, id, ["Failed", "Succeeded"], 150_000);
     expect(s.statusMessage).toBe("DeadlineExceeded: active longer than 8s");
     expect((await request("GET", `${short.base()}/session/${id}?view=logs`, { token: carol.token })).text).toBe("start\n");
     expect(slurmJob(id)).toMatch(/^(\d+ (CANCELLED|COMPLETING) .*)?$/);
