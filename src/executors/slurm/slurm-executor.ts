@@ -30,6 +30,8 @@ const IDLE_POLL_MS = 5000;
 /** What the poll loop knows of a run it watches, to report each change once. */
 interface Watched {
   slurmId: string | null;
+  /** When watching began (ms): a snapshot taken before cannot show the run yet. */
+  readonly sinceMs: number;
   seenRunning: boolean;
   reported: "none" | "pending" | "started";
   pendingReason: string | undefined;
@@ -63,7 +65,7 @@ export function createSlurmExecutor(deps: { log: Logger }, o: SlurmExecutorOptio
   const watch = (ref: RunRef): Watched => {
     let w = watched.get(ref.jobId);
     if (!w) {
-      w = { slurmId: ref.handle, seenRunning: false, reported: "none", pendingReason: undefined };
+      w = { slurmId: ref.handle, sinceMs: Date.now(), seenRunning: false, reported: "none", pendingReason: undefined };
       watched.set(ref.jobId, w);
     } else if (ref.handle) {
       w.slurmId = ref.handle;
@@ -112,6 +114,7 @@ export function createSlurmExecutor(deps: { log: Logger }, o: SlurmExecutorOptio
   async function pollOnce(): Promise<void> {
     const s = await snapshot();
     for (const [jobId, w] of [...watched]) {
+      if (w.sinceMs >= s.at.getTime()) continue; // submitted while squeue ran: next time
       const ref = { jobId, handle: w.slurmId, seenRunning: w.seenRunning };
       w.slurmId ??= view.rowOf(ref, s)?.slurmId ?? null;
       report(jobId, w, await view.statusOf(ref, s));

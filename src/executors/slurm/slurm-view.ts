@@ -10,6 +10,7 @@ import { isEndState, parseScontrolExit, parseSqueue, SQUEUE_FORMAT, toRunStatus,
 export interface SlurmSnapshot {
   readonly byId: ReadonlyMap<string, SlurmJobRow>;
   readonly byName: ReadonlyMap<string, SlurmJobRow>;
+  /** When squeue was asked: a job submitted after this cannot be in the snapshot. */
   readonly at: Date;
 }
 
@@ -45,6 +46,7 @@ export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf:
 
   return {
     async snapshot() {
+      const at = new Date();
       const r = await slurm("squeue", ["--me", "--noheader", "--states=all", `--format=${SQUEUE_FORMAT}`]);
       if (r.code !== 0) throw toExecutorError("listing jobs", r);
       const byId = new Map<string, SlurmJobRow>();
@@ -56,7 +58,7 @@ export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf:
         const other = byName.get(row.name);
         if (!other || isEndState(other.state)) byName.set(row.name, row);
       }
-      return { byId, byName, at: new Date() };
+      return { byId, byName, at };
     },
     rowOf,
     async statusOf(run, s) {
