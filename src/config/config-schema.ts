@@ -77,6 +77,8 @@ export const ConfigSchema = z.object({
     /** CONTAINERS_CONF for podman on the compute nodes; empty for the node's own configuration. */
     containersConf: z.string().default(""),
     network: z.enum(["bridge", "none", "host"]).default("bridge"),
+    /** Environment for Podman on the nodes, e.g. HTTPS_PROXY or CONTAINERS_REGISTRIES_CONF. Written into batch scripts: no secrets. */
+    podmanEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a shell variable name"), z.string()).default({}),
     /** Extra sbatch options added to every job, e.g. ["--qos=batch", "--constraint=avx2"]. */
     sbatchArgs: z.array(z.string()).default([]),
   }).strict().prefault({}),

@@ -33,7 +33,7 @@ const files = (secretKeys: string[] = ["MULTI"], hasAuth = true): PreparedRunFil
   secretKeys,
   hasAuth,
 });
-const podman: WrapperOptions = { mode: "podman", podmanPath: "/usr/bin/podman", containersConf: "/etc/skyrun/containers.conf", network: "bridge", stopGraceSeconds: 7 };
+const podman: WrapperOptions = { mode: "podman", podmanPath: "/usr/bin/podman", containersConf: "/etc/skyrun/containers.conf", podmanEnv: { HTTPS_PROXY: "http://proxy:3128" }, network: "bridge", stopGraceSeconds: 7 };
 const bashAccepts = (script: string) => spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
 
 describe("the podman-mode batch script", () => {
@@ -58,6 +58,7 @@ describe("the podman-mode batch script", () => {
       expect(script).toContain(part);
     }
     expect(script).toContain("export CONTAINERS_CONF=/etc/skyrun/containers.conf");
+    expect(script).toContain("export HTTPS_PROXY=http://proxy:3128");
     expect(script).toContain('"$podman" stop --time=7 -- "$name"');
   });
 

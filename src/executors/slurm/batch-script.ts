@@ -20,6 +20,8 @@ export interface WrapperOptions {
   readonly podmanPath: string;
   /** CONTAINERS_CONF for Podman on the node; empty for the node's own. */
   readonly containersConf: string;
+  /** More environment for Podman on the node (proxies, registries.conf): site settings, not secrets. */
+  readonly podmanEnv: Readonly<Record<string, string>>;
   readonly network: "bridge" | "none" | "host";
   /** Seconds between SIGTERM and SIGKILL when the run is stopped (scancel, time limit). */
   readonly stopGraceSeconds: number;
@@ -67,6 +69,7 @@ function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOption
   const lines = [
     ...preamble(run, files),
     ...(o.containersConf ? [`export CONTAINERS_CONF=${quote(o.containersConf)}`] : []),
+    ...Object.entries(o.podmanEnv).map(([k, v]) => `export ${k}=${quote(v)}`),
     `podman=${quote(o.podmanPath)}`,
     `name=${quote(`skyrun-${run.jobId}`)}`,
     `image=${quote(run.image)}`,
