@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, waitUntil, type SessionJson } from "../support/http.js";
@@ -30,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.kill("SIGTERM");
   await cluster.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 }, 180_000);
 
 const create = async (form: Record<string, string>) => {

@@ -5,7 +5,7 @@
  * examples expect on /arc (scripts, data) are put there first, as a user would.
  */
 import { execFileSync } from "node:child_process";
-import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForStatus, type SessionJson } from "../support/http.js";
@@ -45,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.kill("SIGTERM");
   await cluster.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 }, 180_000);
 
 const wait = (id: string, statuses = ["Succeeded", "Failed"]) => waitForStatus(base(), token, id, statuses, 150_000);
