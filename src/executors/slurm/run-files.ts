@@ -42,6 +42,7 @@ export function authFileContent(image: string, username: string, secret: string)
   return JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${username}:${secret}`).toString("base64") } } });
 }
 
+/** The files of runs on the shared data directory: written before sbatch, removed when the run is released. */
 export interface RunFiles {
   pathsOf(jobId: string, logPath: string): RunFilePaths;
   /** Writes the run's environment (and registry credentials) where only the service can read them. */

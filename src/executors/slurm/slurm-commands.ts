@@ -43,6 +43,11 @@ export function toExecutorError(what: string, r: CommandResult): ExecutorError {
     : new ExecutorError("EXECUTOR_REJECTED", `Slurm refused ${what}: ${words}`);
 }
 
+/**
+ * Runs Slurm's client commands with a fixed environment (SLURM_CONF, epoch times) and at
+ * most `maxConcurrent` at once, so a burst of submissions does not fork hundreds of
+ * processes. Never throws: a command that could not run reports exit status -1.
+ */
 export function createSlurmCommand(o: SlurmCommandOptions): SlurmCommand {
   const env: Record<string, string> = {
     PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

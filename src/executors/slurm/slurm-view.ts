@@ -33,6 +33,7 @@ export interface SlurmView {
   statusOf(run: KnownRun, snapshot: SlurmSnapshot): Promise<RunStatus>;
 }
 
+/** Reads Slurm's state of skyrun's runs: squeue snapshots, exit records, scontrol for exit codes. */
 export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf: (jobId: JobId) => string): SlurmView {
   async function exitCodeOf(slurmId: string): Promise<{ exitCode: number; signal: number } | undefined> {
     const r = await slurm("scontrol", ["show", "job", "--oneliner", slurmId]);
