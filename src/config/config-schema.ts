@@ -77,6 +77,29 @@ export const ConfigSchema = z.object({
     /** Seconds between SIGTERM and SIGKILL when a job is deleted. */
     stopTimeoutSeconds: z.number().int().min(0).default(10),
   }).strict().prefault({}),
+  slurm: z.object({
+    /** Partition jobs go to (`sbatch --partition`); empty for the cluster's default. */
+    partition: z.string().default(""),
+    /** Account jobs are charged to (`sbatch --account`); empty for the submitting user's default. */
+    account: z.string().default(""),
+    /** How a job runs on the compute node: in a container with the node's Podman, or the command directly as the user. */
+    mode: z.enum(["podman", "direct"]).default("podman"),
+    /** How often one `squeue` call looks at every active job. */
+    pollIntervalMs: z.number().int().min(100).default(500),
+    /** Directory holding sbatch, squeue, scontrol, scancel and sinfo; empty to find them on PATH. */
+    binDir: z.string().default(""),
+    /** slurm.conf for the commands skyrun runs; empty to use SLURM_CONF from the environment, else Slurm's default. */
+    conf: z.string().default(""),
+    /** The podman command on the compute nodes. */
+    podmanPath: z.string().default("podman"),
+    /** CONTAINERS_CONF for podman on the compute nodes; empty for the node's own configuration. */
+    containersConf: z.string().default(""),
+    network: z.enum(["bridge", "none", "host"]).default("bridge"),
+    /** Environment for Podman on the nodes, e.g. HTTPS_PROXY or CONTAINERS_REGISTRIES_CONF. Written into batch scripts: no secrets. */
+    podmanEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a shell variable name"), z.string()).default({}),
+    /** Extra sbatch options added to every job, e.g. ["--qos=batch", "--constraint=avx2"]. */
+    sbatchArgs: z.array(z.string()).default([]),
+  }).strict().prefault({}),
   storage: z.object({
     /** Root of the shared filesystem mounted at /arc in every job. */
     arcRoot: z.string().min(1),

@@ -31,6 +31,14 @@ describe("configuration", () => {
     }
   });
 
+  it("takes the Slurm partition and account from flags over the environment, and honours SLURM_CONF (issue 6)", () => {
+    const c = loadConfig({ dataDir: "/tmp/x", executor: "slurm", slurmPartition: "batch" }, { SKYRUN_SLURM_PARTITION: "debug", SKYRUN_SLURM_ACCOUNT: "astro", SLURM_CONF: "/etc/slurm/site.conf" });
+    expect(c.executor).toBe("slurm");
+    expect(c.slurm).toMatchObject({ partition: "batch", account: "astro", conf: "/etc/slurm/site.conf", mode: "podman", pollIntervalMs: 500 });
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}, { slurm: { conf: "/own.conf" } }).slurm.conf).toBe("/own.conf");
+    expect(() => loadConfig({ dataDir: "/tmp/x" }, {}, { slurm: { mode: "docker" } })).toThrow(/slurm\.mode/);
+  });
+
   it("explains a malformed --listen", () => {
     expect(() => loadConfig({ dataDir: "/tmp/x", listen: "localhost" }, {})).toThrow(/HOST:PORT/);
   });

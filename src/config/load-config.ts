@@ -18,6 +18,8 @@ export interface ConfigFlags {
   readonly logLevel?: string | undefined;
   /** Engine API socket (`SKYRUN_PODMAN_SOCKET`). */
   readonly podmanSocket?: string | undefined;
+  readonly slurmPartition?: string | undefined;
+  readonly slurmAccount?: string | undefined;
 }
 
 /** A configuration that does not parse; the message lists every problem with its path. */
@@ -77,6 +79,7 @@ function layer(s: ConfigFlags): Tree {
     executor: s.executor,
     log: { level: s.logLevel },
     local: { socketPath: s.podmanSocket },
+    slurm: { partition: s.slurmPartition, account: s.slurmAccount },
   };
 }
 
@@ -91,6 +94,8 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   executor: env.SKYRUN_EXECUTOR,
   logLevel: env.SKYRUN_LOG_LEVEL,
   podmanSocket: env.SKYRUN_PODMAN_SOCKET,
+  slurmPartition: env.SKYRUN_SLURM_PARTITION,
+  slurmAccount: env.SKYRUN_SLURM_ACCOUNT,
 });
 
 /**
@@ -121,6 +126,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, overrides
   merged.store ??= { driver: "sqlite", path: join(dataDir, "skyrun.db") };
   const storage = (merged.storage as Tree | undefined) ?? {};
   merged.storage = { ...storage, arcRoot: resolve(dataDir, (storage.arcRoot as string | undefined) ?? "arc") };
+  // Slurm's own variable, honoured as the Slurm commands would: a configured `slurm.conf` wins.
+  if (env.SLURM_CONF) merged.slurm = mergeInto({ conf: env.SLURM_CONF }, (merged.slurm as Tree | undefined) ?? {});
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     throw new ConfigError("invalid configuration:\n" + result.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n"));

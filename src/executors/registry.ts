@@ -14,5 +14,15 @@ export const EXECUTORS: Record<ExecutorKind, ExecutorFactory> = {
     log.info({ socketPath }, "container engine socket");
     return createPodmanExecutor({ log }, { socketPath, network: config.local.network });
   },
-  slurm: () => Promise.reject(new Error("the slurm executor is not built yet")),
+  slurm: async (config, layout, log) => {
+    const { createSlurmExecutor } = await import("./slurm/slurm-executor.js");
+    const s = config.slurm;
+    log.info({ partition: s.partition || "(default)", account: s.account || "(default)", mode: s.mode, conf: s.conf || "(default)" }, "Slurm executor");
+    return createSlurmExecutor({ log }, {
+      ...s,
+      stopGraceSeconds: config.local.stopTimeoutSeconds,
+      dataDir: layout.dataDir,
+      logPathOf: (jobId) => layout.logPath(jobId),
+    });
+  },
 };

@@ -1,7 +1,7 @@
 import { invalid } from "../domain/errors.js";
 import { SESSION_TYPES } from "../domain/create-request.js";
 import type { ResourceContext } from "../domain/resources.js";
-import { canListImages } from "../executors/executor.js";
+import { canListImages, canReportCapacity } from "../executors/executor.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
 /** The image label that lists the session types an image serves, comma-separated (e.g. `headless,notebook`). */
@@ -33,18 +33,28 @@ export async function listImages(deps: Pick<JobServiceDeps, "executor">, type: s
 
 const gb = (n: number): string => `${Math.round(n * 1000) / 1000}G`;
 
+/** What is allocated of what is offered: the engine's own figures when it has them (Slurm's sinfo), else skyrun's ledger. */
+async function allocation(deps: Pick<JobServiceDeps, "runtime" | "capacity" | "executor">): Promise<{ cores: number; ramGB: number; coresInUse: number; ramInUseGB: number }> {
+  if (canReportCapacity(deps.executor)) {
+    const c = await deps.executor.capacity();
+    return { cores: c.cores, ramGB: c.ramGB, coresInUse: c.coresAllocated, ramInUseGB: c.ramAllocatedGB };
+  }
+  const inUse = deps.runtime.ledger.inUse;
+  return { cores: deps.capacity.cores, ramGB: deps.capacity.ramGB, coresInUse: inUse.cores, ramInUseGB: inUse.ramGB };
+}
+
 /** `GET /session?view=stats`: the v1 shape (reference §5) plus v0's `instances` and queue counts. */
-export async function platformStats(deps: Pick<JobServiceDeps, "store" | "runtime" | "context" | "capacity">): Promise<Record<string, unknown>> {
+export async function platformStats(deps: Pick<JobServiceDeps, "store" | "runtime" | "context" | "capacity" | "executor">): Promise<Record<string, unknown>> {
   const counts = await deps.store.jobs.countByState();
   const running = counts.running ?? 0;
   const ctx = resourceContext(deps);
-  const inUse = deps.runtime.ledger.inUse;
+  const a = await allocation(deps);
   const maxCores = Math.max(...ctx.cores.options, 0);
   const maxRam = Math.max(...ctx.memoryGB.options, 0);
   return {
     instances: { session: 0, desktopApp: 0, headless: running, total: running },
-    cores: { requestedCPUCores: inUse.cores, cpuCoresAvailable: deps.capacity.cores, maxCPUCores: { cpuCores: maxCores, withRam: `${maxRam}Gi` } },
-    ram: { requestedRAM: gb(inUse.ramGB), ramAvailable: gb(deps.capacity.ramGB), maxRAM: { ram: `${maxRam}Gi`, withCPUCores: maxCores } },
+    cores: { requestedCPUCores: a.coresInUse, cpuCoresAvailable: a.cores, maxCPUCores: { cpuCores: maxCores, withRam: `${maxRam}Gi` } },
+    ram: { requestedRAM: gb(a.ramInUseGB), ramAvailable: gb(a.ramGB), maxRAM: { ram: `${maxRam}Gi`, withCPUCores: maxCores } },
     jobs: { queued: counts.queued ?? 0, starting: counts.starting ?? 0, running, terminating: counts.terminating ?? 0 },
   };
 }

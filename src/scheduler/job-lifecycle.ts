@@ -44,6 +44,8 @@ interface ExitReport {
   readonly oomKilled: boolean;
   readonly startedAt: Date | null;
   readonly at: Date;
+  /** Why the engine ended the run, when it was not the program's doing (Slurm: TIMEOUT, NODE_FAIL, …). */
+  readonly reason?: string | undefined;
 }
 
 /**
@@ -131,7 +133,8 @@ export class JobLifecycle {
   async handleRunEvent(e: RunEvent): Promise<void> {
     switch (e.kind) {
       case "started": {
-        const running = await this.d.store.jobs.transition(e.jobId, ["starting"], "running", { startedAt: e.at }, ev.started(e.at));
+        // The pending reason an engine reported (Slurm's) no longer applies.
+        const running = await this.d.store.jobs.transition(e.jobId, ["starting"], "running", { startedAt: e.at, reason: null }, ev.started(e.at));
         if (running) {
           this.armDeadline(running);
           this.d.notifier.changed(running);
@@ -176,10 +179,14 @@ export class JobLifecycle {
 
   private outcome(job: Job, exit: ExitReport): { to: JobState; reason: string | null; event: NewJobEvent } {
     const at = exit.at;
-    if (job.state === "terminating") return { to: "cancelled", reason: "Deleted by user", event: ev.deleted(at, `Session deleted; container stopped (exit code ${exit.exitCode})`) };
+    if (job.state === "terminating") {
+      // A negative exit code: the run never ran (Slurm cancelled it while it was queued there).
+      const message = exit.exitCode < 0 ? "Session deleted before it started" : `Session deleted; container stopped (exit code ${exit.exitCode})`;
+      return { to: "cancelled", reason: "Deleted by user", event: ev.deleted(at, message) };
+    }
     if (exit.exitCode === 0) return { to: "succeeded", reason: null, event: ev.completed(at) };
     const expiry = expiryOf({ startedAt: job.startedAt ?? exit.startedAt, deadlineSeconds: job.deadlineSeconds });
-    if (this.deadlineKills.has(job.id) || (expiry && at >= expiry)) {
+    if (this.deadlineKills.has(job.id) || (expiry && at >= expiry) || exit.reason?.startsWith("DeadlineExceeded")) {
       return { to: "failed", reason: `DeadlineExceeded: active longer than ${job.deadlineSeconds}s`, event: ev.deadlineExceeded(at, job.deadlineSeconds) };
     }
     if (exit.oomKilled || (exit.exitCode === 137 && !this.stoppedBySkyrun.has(job.id))) {
@@ -189,6 +196,7 @@ export class JobLifecycle {
         : `Container was killed by SIGKILL (exit code 137), which here means it ran out of memory (limit ${limit})`;
       return { to: "failed", reason: `OOMKilled: ${message}`, event: ev.oomKilled(at, message) };
     }
+    if (exit.reason) return { to: "failed", reason: exit.reason, event: ev.endedByEngine(at, exit.reason) };
     return { to: "failed", reason: `Error: container exited with code ${exit.exitCode}`, event: ev.failed(at, exit.exitCode) };
   }
 
@@ -248,7 +256,8 @@ export class JobLifecycle {
       const terminating = await this.d.store.jobs.transition(job.id, ["starting", "running"], "terminating", {}, ev.killing(now, this.s.stopGraceSeconds));
       if (!terminating) return this.delete((await this.d.store.jobs.get(job.id)) ?? job);
       this.d.notifier.changed(terminating);
-      if (job.state === "running") void this.stopRun(terminating);
+      // An engine that queues runs itself (Slurm) holds submitted runs in `starting`: those must be stopped too.
+      if (job.state === "running" || (job.runHandle !== null && this.d.executor.queuesItself)) void this.stopRun(terminating);
       return terminating;
     }
     if (isTerminal(job.state) && job.visibleUntil > now) {
@@ -346,10 +355,12 @@ export class JobLifecycle {
         else if (job.state === "terminating") await this.stopRunOnce(job);
         return;
       case "exited":
-        await this.finishRun(job.id, { exitCode: status.exitCode, oomKilled: status.oomKilled, startedAt: status.startedAt, at: status.finishedAt });
+        await this.finishRun(job.id, { exitCode: status.exitCode, oomKilled: status.oomKilled, startedAt: status.startedAt, at: status.finishedAt, reason: status.reason });
         return;
       case "pending":
-        if (job.state === "starting") await this.submit(job); // created but never started: finish the launch
+        // Created but never started: finish the launch. A run with a handle is queued by its engine (Slurm) and waits.
+        if (job.state === "starting" && job.runHandle === null) await this.submit(job);
+        else if (job.state === "terminating") await this.stopRunOnce(job);
         return;
       case "vanished":
         if (job.state === "starting") {

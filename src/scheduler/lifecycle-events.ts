@@ -9,6 +9,8 @@ export const lifecycleEvents = {
   deadlineExceeded: (at: Date, deadlineSeconds: number): NewJobEvent => ({
     type: "Warning", reason: "DeadlineExceeded", message: `Session was active longer than its deadline of ${deadlineSeconds}s and was stopped`, at,
   }),
+  /** The engine ended the run (Slurm: NODE_FAIL, CANCELLED by an administrator, …); the message says why. */
+  endedByEngine: (at: Date, reason: string): NewJobEvent => ({ type: "Warning", reason: reason.split(":")[0] || "Failed", message: reason, at }),
   launchFailed: (at: Date, message: string): NewJobEvent => ({ type: "Warning", reason: "Failed", message, at }),
   requeued: (at: Date, message: string): NewJobEvent => ({ type: "Warning", reason: "BackOff", message, at }),
   killing: (at: Date, graceSeconds: number): NewJobEvent => ({

@@ -16,6 +16,8 @@ export function registerServerCommand(program: Command): void {
     .option("--gpus <n>", "GPUs offered to jobs (default 0)")
     .option("--database <url>", "postgres://… URL or SQLite file (default <data-dir>/skyrun.db)")
     .option("--executor <kind>", "local (Podman) or slurm")
+    .option("--slurm-partition <name>", "Slurm partition for jobs (with --executor slurm)")
+    .option("--slurm-account <name>", "Slurm account charged for jobs (with --executor slurm)")
     .option("--config <file>", "YAML configuration file (default <data-dir>/skyrun.yaml if present)")
     .option("--log-level <level>", "fatal, error, warn, info, debug")
     .action(async (flags: ServerFlags) => {

@@ -1,0 +1,43 @@
+/** The `sinfo --Node --Format` that `parseNodeCapacity` reads: one node per line, `|`-separated. */
+export const SINFO_FORMAT = "NodeList:|,CPUsState:|,Memory:|,AllocMem:|,StateLong:|";
+
+/** Cluster capacity in the units of the stats view: cores and GiB. */
+export interface ClusterCapacity {
+  readonly cores: number;
+  readonly ramGB: number;
+  readonly coresAllocated: number;
+  readonly ramAllocatedGB: number;
+}
+
+/** Node states that offer nothing to new jobs. A trailing `*` means the node does not respond. */
+const UNUSABLE = /^(down|drain|drained|draining|fail|failing|inval|unknown|future|maint|power|reboot|not_responding)|\*$/i;
+
+const mib = (s: string | undefined): number => {
+  const n = Number(s);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+};
+
+/**
+ * Sums what usable nodes offer and what is allocated on them. A node listed in
+ * several partitions counts once. CPUsState is `allocated/idle/other/total`.
+ */
+export function parseNodeCapacity(output: string): ClusterCapacity {
+  const seen = new Set<string>();
+  let cores = 0;
+  let ramMiB = 0;
+  let coresAllocated = 0;
+  let ramAllocatedMiB = 0;
+  for (const line of output.split("\n")) {
+    const [node, cpus, memory, allocMem, state] = line.trim().split("|");
+    if (!node || !cpus || seen.has(node)) continue;
+    seen.add(node);
+    if (UNUSABLE.test((state ?? "").trim())) continue;
+    const [allocated, , , total] = cpus.split("/").map(Number);
+    cores += Number.isFinite(total) ? total! : 0;
+    coresAllocated += Number.isFinite(allocated) ? allocated! : 0;
+    ramMiB += mib(memory);
+    ramAllocatedMiB += mib(allocMem);
+  }
+  const gib = (m: number) => Math.round((m / 1024) * 1000) / 1000;
+  return { cores, ramGB: gib(ramMiB), coresAllocated, ramAllocatedGB: gib(ramAllocatedMiB) };
+}

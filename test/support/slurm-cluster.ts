@@ -1,0 +1,189 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { writeContainersConf } from "../../src/executors/local/engine-socket.js";
+import { waitUntil } from "./http.js";
+import { TEST_ROOT } from "./paths.js";
+
+/** Ports of the test cluster: the controller, then one per node. */
+const CONTROLLER_PORT = Number(process.env.SKYRUN_TEST_SLURM_PORT ?? 6917);
+export const SLURM_NODES = ["skyrun-n1", "skyrun-n2"] as const;
+/** What each test node offers: enough for the seed pages' `cores=4 ram=16`. */
+export const NODE_CPUS = 4;
+export const NODE_MEMORY_MIB = 16_384;
+export const PARTITION = "skyrun";
+
+export interface SlurmCluster {
+  /** The slurm.conf to point skyrun (SLURM_CONF) at. */
+  readonly conf: string;
+  /** A containers.conf that works on this machine, for Podman on the "compute nodes". */
+  readonly containersConf: string;
+  readonly partition: string;
+  /** Runs a Slurm command against this cluster and returns its stdout. */
+  slurm(command: string, args: readonly string[]): string;
+  /** Stops slurmctld (SIGTERM) and waits until it is gone. Jobs keep running on the nodes. */
+  stopController(): Promise<void>;
+  /** Starts slurmctld again from its saved state and waits until it answers. */
+  startController(): Promise<void>;
+  /** Cancels every job, stops every daemon, removes the cluster's files. */
+  stop(): Promise<void>;
+}
+
+const pidOf = (file: string): number | undefined => {
+  try {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const alive = (pid: number | undefined): boolean => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Stops the daemon whose pid file this is (one we started), and waits for it to go. */
+async function stopDaemon(pidFile: string): Promise<void> {
+  const pid = pidOf(pidFile);
+  if (!alive(pid)) return;
+  process.kill(pid!, "SIGTERM");
+  await waitUntil(`pid ${pid} to exit`, async () => (alive(pid) ? undefined : true), 30_000, 100);
+}
+
+/**
+ * Slurm tests take the cluster one file at a time: its ports are fixed, and a test that
+ * counts free cores must not share the nodes. A lock directory holds the owner's pid; a
+ * lock whose owner died is taken over.
+ */
+async function lockCluster(lock: string): Promise<() => void> {
+  mkdirSync(TEST_ROOT, { recursive: true });
+  await waitUntil("the Slurm test cluster to be free", async () => {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      return true;
+    } catch {
+      if (!alive(pidOf(join(lock, "pid")))) rmSync(lock, { recursive: true, force: true });
+      return undefined;
+    }
+  }, 20 * 60_000, 500);
+  return () => rmSync(lock, { recursive: true, force: true });
+}
+
+function slurmConf(dir: string, host: string): string {
+  return [
+    "ClusterName=skyruntest",
+    `SlurmctldHost=${host}(127.0.0.1)`,
+    `SlurmctldPort=${CONTROLLER_PORT}`,
+    `SlurmdPort=${CONTROLLER_PORT + 1}`,
+    "AuthType=auth/munge",
+    "CredType=cred/munge",
+    `AuthInfo=socket=${dir}/run/munge.sock`,
+    "SlurmUser=root",
+    "SlurmdUser=root",
+    `StateSaveLocation=${dir}/state`,
+    `SlurmdSpoolDir=${dir}/spool/%n`,
+    `SlurmctldPidFile=${dir}/run/slurmctld.pid`,
+    `SlurmdPidFile=${dir}/run/slurmd-%n.pid`,
+    `SlurmctldLogFile=${dir}/log/slurmctld.log`,
+    `SlurmdLogFile=${dir}/log/slurmd-%n.log`,
+    "ProctrackType=proctrack/linuxproc",
+    "TaskPlugin=task/none",
+    "SelectType=select/cons_tres",
+    "SelectTypeParameters=CR_Core_Memory",
+    "SchedulerType=sched/backfill",
+    "ReturnToService=2",
+    // Small, so a test can see skyrun recover a job Slurm has already forgotten.
+    "MinJobAge=5",
+    "KillWait=30",
+    "JobAcctGatherType=jobacct_gather/none",
+    "AccountingStorageType=accounting_storage/none",
+    "MpiDefault=none",
+    // The nodes claim more than this 2-core machine has; the tests' jobs are tiny.
+    "SlurmdParameters=config_overrides",
+    ...SLURM_NODES.map((n, i) => `NodeName=${n} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${CONTROLLER_PORT + 1 + i} CPUs=${NODE_CPUS} RealMemory=${NODE_MEMORY_MIB} State=UNKNOWN`),
+    `PartitionName=${PARTITION} Nodes=${SLURM_NODES.join(",")} Default=YES MaxTime=INFINITE State=UP`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * A real Slurm on loopback, from Debian's slurm-wlm and munge: a private munged (own
+ * key and socket), slurmctld and two slurmd nodes with distinct names and ports, all
+ * under the test root. Resolves once both nodes are idle.
+ */
+export async function startSlurmCluster(): Promise<SlurmCluster> {
+  const unlock = await lockCluster(join(TEST_ROOT, "slurm.lock"));
+  const dir = join(TEST_ROOT, "slurm");
+  const conf = join(dir, "slurm.conf");
+  const env = { ...process.env, SLURM_CONF: conf };
+  const run = (command: string, args: readonly string[]) => execFileSync(command, [...args], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const runDir = join(dir, "run");
+  const daemons = () => [...SLURM_NODES.map((n) => join(runDir, `slurmd-${n}.pid`)), join(runDir, "slurmctld.pid"), join(runDir, "munged.pid")];
+
+  // Daemons of an earlier run that died without cleaning up.
+  for (const pidFile of daemons()) await stopDaemon(pidFile);
+  rmSync(dir, { recursive: true, force: true });
+  for (const d of ["state", "log", ...SLURM_NODES.map((n) => `spool/${n}`)]) mkdirSync(join(dir, d), { recursive: true });
+
+  const munge = Number(execFileSync("id", ["-u", "munge"], { encoding: "utf8" }));
+  const mungeGroup = Number(execFileSync("id", ["-g", "munge"], { encoding: "utf8" }));
+  const keyDir = join(dir, "munge");
+  // munged wants its key private and its socket directory open to all.
+  mkdirSync(keyDir, { mode: 0o700 });
+  mkdirSync(runDir, { mode: 0o755 });
+  for (const d of [keyDir, runDir]) chownSync(d, munge, mungeGroup);
+  writeFileSync(join(keyDir, "munge.key"), randomBytes(1024), { mode: 0o400 });
+  chownSync(join(keyDir, "munge.key"), munge, mungeGroup);
+  const munged = spawnSync("runuser", ["-u", "munge", "--", "munged", `--key-file=${keyDir}/munge.key`, `--socket=${runDir}/munge.sock`, `--pid-file=${runDir}/munged.pid`, `--log-file=${keyDir}/munged.log`, `--seed-file=${keyDir}/munged.seed`], { encoding: "utf8" });
+  if (munged.status !== 0) throw new Error(`munged failed: ${munged.stderr}`);
+
+  writeFileSync(conf, slurmConf(dir, hostname().split(".")[0]!));
+  const containersConf = join(dir, "containers.conf");
+  writeContainersConf(containersConf);
+
+  const startController = async () => {
+    run("slurmctld", []);
+    await waitUntil("slurmctld to answer", async () => (/is UP/.test(run("scontrol", ["ping"])) ? true : undefined), 60_000, 200);
+  };
+  await startController();
+  for (const n of SLURM_NODES) run("slurmd", ["-N", n]);
+  await waitUntil("both Slurm nodes to be idle", async () => {
+    const states = run("sinfo", ["--noheader", "--Node", "--format=%N %T"]).trim().split("\n");
+    return states.length === SLURM_NODES.length && states.every((l) => l.endsWith(" idle")) ? true : undefined;
+  }, 60_000, 250);
+
+  return {
+    conf,
+    containersConf,
+    partition: PARTITION,
+    slurm: run,
+    async stopController() {
+      await stopDaemon(join(runDir, "slurmctld.pid"));
+    },
+    startController,
+    async stop() {
+      try {
+        if (alive(pidOf(join(runDir, "slurmctld.pid")))) {
+          run("scancel", ["--partition", PARTITION]);
+          await waitUntil("every job to end", async () => (run("squeue", ["--noheader", "--states=running,completing,pending"]).trim() === "" ? true : undefined), 90_000, 250).catch(() => undefined);
+        }
+        for (const pidFile of daemons()) await stopDaemon(pidFile);
+        // Containers whose wrapper was killed before it could remove them.
+        const left = execFileSync("podman", ["ps", "--all", "--quiet", "--filter", "label=skyrun.slurm.job"], { encoding: "utf8", env: { ...process.env, CONTAINERS_CONF: containersConf } }).trim();
+        if (left) spawnSync("podman", ["rm", "--force", "--time=0", ...left.split("\n")], { env: { ...process.env, CONTAINERS_CONF: containersConf } });
+        // The daemons' logs stay for a look after a failure; the next start wipes them.
+        for (const d of ["state", "spool", "munge", "run"]) rmSync(join(dir, d), { recursive: true, force: true });
+      } finally {
+        unlock();
+      }
+    },
+  };
+}
