@@ -12,7 +12,8 @@ export const EXECUTORS: Record<ExecutorKind, ExecutorFactory> = {
     const { createPodmanExecutor } = await import("./local/podman-executor.js");
     const socketPath = await ensureEngineSocket({ socketPath: config.local.socketPath, stateDir: layout.engineStateDir, log });
     log.info({ socketPath }, "container engine socket");
-    return createPodmanExecutor({ log }, { socketPath, network: config.local.network });
+    const { loadOrCreateInstanceId } = await import("../storage/instance-id.js");
+    return createPodmanExecutor({ log }, { socketPath, network: config.local.network, instanceId: loadOrCreateInstanceId(layout.dataDir) });
   },
   slurm: async (config, layout, log) => {
     const { createSlurmExecutor } = await import("./slurm/slurm-executor.js");

@@ -15,6 +15,29 @@ export const NODE_CPUS = 4;
 export const NODE_MEMORY_MIB = 16_384;
 export const PARTITION = "skyrun";
 
+/** One `slurmd` of the cluster. */
+export interface SlurmNodeSpec {
+  readonly name: string;
+  readonly cpus: number;
+  readonly memoryMiB: number;
+}
+
+/**
+ * How to build the cluster. The defaults are the test cluster: two 4-CPU nodes under
+ * the test root. The benchmark starts a one-node cluster tuned for throughput.
+ */
+export interface SlurmClusterOptions {
+  readonly root?: string;
+  readonly port?: number;
+  readonly nodes?: readonly SlurmNodeSpec[];
+  /** slurm.conf lines that replace the defaults with the same key (e.g. `SchedulerType=sched/builtin`). */
+  readonly tuning?: readonly string[];
+  /** munged worker threads (Slurm's high-throughput guide suggests 10). @defaultValue 2 */
+  readonly mungeThreads?: number;
+}
+
+const TEST_NODES: readonly SlurmNodeSpec[] = SLURM_NODES.map((name) => ({ name, cpus: NODE_CPUS, memoryMiB: NODE_MEMORY_MIB }));
+
 export interface SlurmCluster {
   /** The slurm.conf to point skyrun (SLURM_CONF) at. */
   readonly conf: string;
@@ -62,8 +85,8 @@ async function stopDaemon(pidFile: string): Promise<void> {
  * counts free cores must not share the nodes. A lock directory holds the owner's pid; a
  * lock whose owner died is taken over.
  */
-async function lockCluster(lock: string): Promise<() => void> {
-  mkdirSync(TEST_ROOT, { recursive: true });
+async function lockCluster(root: string, lock: string): Promise<() => void> {
+  mkdirSync(root, { recursive: true });
   await waitUntil("the Slurm test cluster to be free", async () => {
     try {
       mkdirSync(lock);
@@ -77,12 +100,14 @@ async function lockCluster(lock: string): Promise<() => void> {
   return () => rmSync(lock, { recursive: true, force: true });
 }
 
-function slurmConf(dir: string, host: string): string {
-  return [
+function slurmConf(dir: string, host: string, port: number, nodes: readonly SlurmNodeSpec[], tuning: readonly string[]): string {
+  const key = (line: string) => line.split("=")[0]!.toLowerCase();
+  const tuned = new Set(tuning.map(key));
+  const base = [
     "ClusterName=skyruntest",
     `SlurmctldHost=${host}(127.0.0.1)`,
-    `SlurmctldPort=${CONTROLLER_PORT}`,
-    `SlurmdPort=${CONTROLLER_PORT + 1}`,
+    `SlurmctldPort=${port}`,
+    `SlurmdPort=${port + 1}`,
     "AuthType=auth/munge",
     "CredType=cred/munge",
     `AuthInfo=socket=${dir}/run/munge.sock`,
@@ -108,8 +133,12 @@ function slurmConf(dir: string, host: string): string {
     "MpiDefault=none",
     // The nodes claim more than this 2-core machine has; the tests' jobs are tiny.
     "SlurmdParameters=config_overrides",
-    ...SLURM_NODES.map((n, i) => `NodeName=${n} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${CONTROLLER_PORT + 1 + i} CPUs=${NODE_CPUS} RealMemory=${NODE_MEMORY_MIB} State=UNKNOWN`),
-    `PartitionName=${PARTITION} Nodes=${SLURM_NODES.join(",")} Default=YES MaxTime=INFINITE State=UP`,
+  ].filter((line) => !tuned.has(key(line)));
+  return [
+    ...base,
+    ...tuning,
+    ...nodes.map((n, i) => `NodeName=${n.name} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${port + 1 + i} CPUs=${n.cpus} RealMemory=${n.memoryMiB} State=UNKNOWN`),
+    `PartitionName=${PARTITION} Nodes=${nodes.map((n) => n.name).join(",")} Default=YES MaxTime=INFINITE State=UP`,
     "",
   ].join("\n");
 }
@@ -119,19 +148,22 @@ function slurmConf(dir: string, host: string): string {
  * key and socket), slurmctld and two slurmd nodes with distinct names and ports, all
  * under the test root. Resolves once both nodes are idle.
  */
-export async function startSlurmCluster(): Promise<SlurmCluster> {
-  const unlock = await lockCluster(join(TEST_ROOT, "slurm.lock"));
-  const dir = join(TEST_ROOT, "slurm");
+export async function startSlurmCluster(o: SlurmClusterOptions = {}): Promise<SlurmCluster> {
+  const root = o.root ?? TEST_ROOT;
+  const port = o.port ?? CONTROLLER_PORT;
+  const nodes = o.nodes ?? TEST_NODES;
+  const unlock = await lockCluster(root, join(root, "slurm.lock"));
+  const dir = join(root, "slurm");
   const conf = join(dir, "slurm.conf");
   const env = { ...process.env, SLURM_CONF: conf };
   const run = (command: string, args: readonly string[]) => execFileSync(command, [...args], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   const runDir = join(dir, "run");
-  const daemons = () => [...SLURM_NODES.map((n) => join(runDir, `slurmd-${n}.pid`)), join(runDir, "slurmctld.pid"), join(runDir, "munged.pid")];
+  const daemons = () => [...nodes.map((n) => join(runDir, `slurmd-${n.name}.pid`)), join(runDir, "slurmctld.pid"), join(runDir, "munged.pid")];
 
   // Daemons of an earlier run that died without cleaning up.
   for (const pidFile of daemons()) await stopDaemon(pidFile);
   rmSync(dir, { recursive: true, force: true });
-  for (const d of ["state", "log", ...SLURM_NODES.map((n) => `spool/${n}`)]) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ["state", "log", ...nodes.map((n) => `spool/${n.name}`)]) mkdirSync(join(dir, d), { recursive: true });
 
   const munge = Number(execFileSync("id", ["-u", "munge"], { encoding: "utf8" }));
   const mungeGroup = Number(execFileSync("id", ["-g", "munge"], { encoding: "utf8" }));
@@ -142,10 +174,10 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
   for (const d of [keyDir, runDir]) chownSync(d, munge, mungeGroup);
   writeFileSync(join(keyDir, "munge.key"), randomBytes(1024), { mode: 0o400 });
   chownSync(join(keyDir, "munge.key"), munge, mungeGroup);
-  const munged = spawnSync("runuser", ["-u", "munge", "--", "munged", `--key-file=${keyDir}/munge.key`, `--socket=${runDir}/munge.sock`, `--pid-file=${runDir}/munged.pid`, `--log-file=${keyDir}/munged.log`, `--seed-file=${keyDir}/munged.seed`], { encoding: "utf8" });
+  const munged = spawnSync("runuser", ["-u", "munge", "--", "munged", `--key-file=${keyDir}/munge.key`, `--socket=${runDir}/munge.sock`, `--pid-file=${runDir}/munged.pid`, `--log-file=${keyDir}/munged.log`, `--seed-file=${keyDir}/munged.seed`, `--num-threads=${o.mungeThreads ?? 2}`], { encoding: "utf8" });
   if (munged.status !== 0) throw new Error(`munged failed: ${munged.stderr}`);
 
-  writeFileSync(conf, slurmConf(dir, hostname().split(".")[0]!));
+  writeFileSync(conf, slurmConf(dir, hostname().split(".")[0]!, port, nodes, o.tuning ?? []));
   const containersConf = join(dir, "containers.conf");
   writeContainersConf(containersConf);
 
@@ -154,10 +186,10 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
     await waitUntil("slurmctld to answer", async () => (/is UP/.test(run("scontrol", ["ping"])) ? true : undefined), 60_000, 200);
   };
   await startController();
-  for (const n of SLURM_NODES) run("slurmd", ["-N", n]);
-  await waitUntil("both Slurm nodes to be idle", async () => {
+  for (const n of nodes) run("slurmd", ["-N", n.name]);
+  await waitUntil("the Slurm nodes to be idle", async () => {
     const states = run("sinfo", ["--noheader", "--Node", "--format=%N %T"]).trim().split("\n");
-    return states.length === SLURM_NODES.length && states.every((l) => l.endsWith(" idle")) ? true : undefined;
+    return states.length === nodes.length && states.every((l) => l.endsWith(" idle")) ? true : undefined;
   }, 60_000, 250);
 
   return {

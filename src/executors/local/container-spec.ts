@@ -2,7 +2,11 @@ import type { ContainerCreateOptions } from "dockerode";
 import { gibToBytes } from "../../domain/resources.js";
 import type { RunRequest } from "../executor.js";
 
-/** Label keys skyrun puts on its containers, to find them again after a restart. */
+/**
+ * Label keys skyrun puts on its containers, to find them again after a restart. The
+ * managed label carries the server's instance id, so several skyrun servers sharing an
+ * engine (or a test suite) never adopt each other's containers.
+ */
 export const LABEL_MANAGED = "skyrun.managed";
 export const LABEL_JOB = "skyrun.job";
 export const LABEL_OWNER = "skyrun.owner";
@@ -14,7 +18,7 @@ export const containerNameOf = (jobId: string): string => `skyrun-${jobId}`;
  * and gids, no capabilities, no privilege escalation, CPU and memory limits, the
  * mounts, and stdout/stderr in a k8s-file log that outlives the container.
  */
-export function toContainerSpec(run: RunRequest, network: "bridge" | "none" | "host"): ContainerCreateOptions {
+export function toContainerSpec(run: RunRequest, network: "bridge" | "none" | "host", instanceId: string): ContainerCreateOptions {
   const r = run.resources;
   const memory = gibToBytes(r.ramLimitGB);
   const spec: ContainerCreateOptions = {
@@ -24,7 +28,7 @@ export function toContainerSpec(run: RunRequest, network: "bridge" | "none" | "h
     User: `${run.owner.uid}:${run.owner.gid}`,
     WorkingDir: run.workingDir,
     Hostname: run.hostname,
-    Labels: { [LABEL_MANAGED]: "true", [LABEL_JOB]: run.jobId, [LABEL_OWNER]: run.owner.username },
+    Labels: { [LABEL_MANAGED]: instanceId, [LABEL_JOB]: run.jobId, [LABEL_OWNER]: run.owner.username },
     HostConfig: {
       Binds: run.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
       GroupAdd: run.owner.groups.map(String),

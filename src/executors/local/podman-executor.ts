@@ -12,6 +12,8 @@ import { pullImage } from "./image-pull.js";
 export interface PodmanExecutorOptions {
   readonly socketPath: string;
   readonly network: "bridge" | "none" | "host";
+  /** This server's id, carried by its containers' managed label. */
+  readonly instanceId: string;
 }
 
 interface EngineEvent {
@@ -53,8 +55,15 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
   const cpuSamples = new Map<JobId, { cpuNs: number; atMs: number }>();
   /** Container id → job, for the exit fast path. */
   const jobOfContainer = new Map<string, JobId>();
-  /** Jobs whose exit was already reported, so the slower event does not report it again. */
+  /**
+   * Jobs whose exit was already reported, so the slower event does not report it again.
+   * Kept after release (the event can arrive later than that), bounded by age order.
+   */
   const exitReported = new Set<JobId>();
+  const rememberExit = (jobId: JobId) => {
+    exitReported.add(jobId);
+    if (exitReported.size > 10_000) exitReported.delete(exitReported.values().next().value!);
+  };
   const exits = watchContainerExits((containerId) => {
     const jobId = jobOfContainer.get(containerId);
     if (jobId && !exitReported.has(jobId)) void reportExit(jobId, new Date()).catch(() => undefined);
@@ -83,7 +92,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     const details = await inspectExit(jobId).catch(() => undefined);
     if (details?.exitCode === undefined && codeFromEvent === undefined) return;
     if (exitReported.has(jobId)) return;
-    exitReported.add(jobId);
+    rememberExit(jobId);
     cpuSamples.delete(jobId);
     listener({
       kind: "exited",
@@ -110,7 +119,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
   /** Replays the state of every skyrun container, for events missed while disconnected. */
   async function replayCurrentState(): Promise<void> {
-    const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+    const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=${o.instanceId}`] } });
     for (const c of containers) {
       const jobId = c.Labels[LABEL_JOB] as JobId | undefined;
       if (!jobId) continue;
@@ -138,7 +147,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
   async function connect(): Promise<void> {
     // Podman filters on its internal name "died" but reports "die"; Docker knows only "die".
-    const stream = await docker.getEvents({ filters: { type: ["container"], label: [`${LABEL_MANAGED}=true`], event: ["start", "die", "died"] } });
+    const stream = await docker.getEvents({ filters: { type: ["container"], label: [`${LABEL_MANAGED}=${o.instanceId}`], event: ["start", "die", "died"] } });
     events = stream;
     available = true;
     reconnectDelayMs = RECONNECT_MIN_MS;
@@ -174,7 +183,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
   async function createAndStart(run: RunRequest): Promise<void> {
     const name = containerNameOf(run.jobId);
-    const spec = toContainerSpec(run, o.network);
+    const spec = toContainerSpec(run, o.network, o.instanceId);
     try {
       const created = await docker.createContainer(spec);
       jobOfContainer.set(created.id, run.jobId);
@@ -238,7 +247,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       const result = new Map<JobId, RunStatus>();
       let containers: Docker.ContainerInfo[];
       try {
-        containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+        containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=${o.instanceId}`] } });
       } catch (e) {
         throw toExecutorError(e, "listing containers");
       }
@@ -271,7 +280,6 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async release({ jobId }: RunRef): Promise<void> {
       cpuSamples.delete(jobId);
-      exitReported.delete(jobId);
       for (const [cid, jid] of jobOfContainer) if (jid === jobId) jobOfContainer.delete(cid);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
