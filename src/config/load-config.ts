@@ -16,6 +16,18 @@ export interface ConfigFlags {
   readonly database?: string | undefined;
   readonly executor?: string | undefined;
   readonly logLevel?: string | undefined;
+  /** Server certificate and key (PEM files). */
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+  /** CA certificates trusted for client certificates. */
+  readonly clientCa?: string | undefined;
+  /** false (from --no-tls or SKYRUN_TLS=off) serves plain HTTP. */
+  readonly tls?: boolean | undefined;
+  /** Allowed registries, exact HOST[:PORT]; insecure ones are reached over plain HTTP. */
+  readonly registry?: readonly string[] | undefined;
+  readonly insecureRegistry?: readonly string[] | undefined;
+  readonly oidcIssuer?: string | undefined;
+  readonly oidcAudience?: string | undefined;
 }
 
 /** A configuration that does not parse; the message lists every problem with its path. */
@@ -74,8 +86,19 @@ function layer(s: ConfigFlags): Tree {
     store: storeFrom(s.database),
     executor: s.executor,
     log: { level: s.logLevel },
+    tls: { enabled: s.tls, certFile: s.tlsCert, keyFile: s.tlsKey, clientCaFile: s.clientCa },
+    registries: registriesFrom(s.registry, s.insecureRegistry),
+    oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience },
   };
 }
+
+/** `--registry` and `--insecure-registry` as the `registries` list; undefined when neither is given. */
+function registriesFrom(secure: readonly string[] | undefined, insecure: readonly string[] | undefined): Tree[] | undefined {
+  if (!secure?.length && !insecure?.length) return undefined;
+  return [...(secure ?? []).map((host) => ({ host, insecure: false })), ...(insecure ?? []).map((host) => ({ host, insecure: true }))];
+}
+
+const list = (value: string | undefined): string[] | undefined => value?.split(/[\s,]+/).filter((v) => v !== "");
 
 const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   config: env.SKYRUN_CONFIG,
@@ -87,6 +110,14 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   database: env.SKYRUN_DATABASE_URL,
   executor: env.SKYRUN_EXECUTOR,
   logLevel: env.SKYRUN_LOG_LEVEL,
+  tlsCert: env.SKYRUN_TLS_CERT,
+  tlsKey: env.SKYRUN_TLS_KEY,
+  clientCa: env.SKYRUN_CLIENT_CA,
+  tls: env.SKYRUN_TLS === undefined ? undefined : !/^(off|false|0|no)$/i.test(env.SKYRUN_TLS),
+  registry: list(env.SKYRUN_REGISTRIES),
+  insecureRegistry: list(env.SKYRUN_INSECURE_REGISTRIES),
+  oidcIssuer: env.SKYRUN_OIDC_ISSUER,
+  oidcAudience: env.SKYRUN_OIDC_AUDIENCE,
 });
 
 /**

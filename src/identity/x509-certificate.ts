@@ -93,7 +93,7 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
   let extKeyUsage: string[] | undefined;
   let proxy: ProxyCertInfo | undefined;
   const unknownCriticalExtensions: string[] = [];
-  for (const ext of tbs.extensions ?? []) {
+  for (const ext of tbs.extensions ? [...tbs.extensions] : []) {
     const value = ext.extnValue.buffer;
     switch (ext.extnID) {
       case OID_BASIC_CONSTRAINTS: {
