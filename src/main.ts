@@ -90,6 +90,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       dirs,
       publicHostname: config.sessions.publicHostname,
       unsealRegistryAuth: (sealed) => JSON.parse(secrets.open(sealed)) as RegistryCredentials,
+      groupNames: async () => new Map((await store.users.listGroups()).map((g) => [g.gid, g.name])),
     }),
   }, {
     capacity: config.capacity,

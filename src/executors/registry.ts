@@ -12,7 +12,12 @@ export const EXECUTORS: Record<ExecutorKind, ExecutorFactory> = {
     const { createPodmanExecutor } = await import("./local/podman-executor.js");
     const socketPath = await ensureEngineSocket({ socketPath: config.local.socketPath, stateDir: layout.engineStateDir, log });
     log.info({ socketPath }, "container engine socket");
-    return createPodmanExecutor({ log }, { socketPath, network: config.local.network });
+    return createPodmanExecutor({ log }, {
+      socketPath,
+      network: config.local.network,
+      accountsDir: (jobId) => layout.accountsDir(jobId),
+      insecureRegistries: config.registries.filter((r) => r.insecure).map((r) => r.host),
+    });
   },
   slurm: () => Promise.reject(new Error("the slurm executor is not built yet")),
 };

@@ -30,7 +30,7 @@ export interface LifecycleDeps {
   readonly ledger: CapacityLedger;
   readonly notifier: JobNotifier;
   readonly dirs: JobDirectories;
-  readonly buildRunRequest: (job: Job) => RunRequest;
+  readonly buildRunRequest: (job: Job) => Promise<RunRequest>;
   readonly clock: Clock;
   readonly log: Logger;
   /** A run was refused for now (engine down): put the job back in the queue. */
@@ -75,7 +75,7 @@ export class JobLifecycle {
   private async submit(job: Job): Promise<void> {
     let submitted: SubmitResult;
     try {
-      submitted = await this.d.executor.submit(this.d.buildRunRequest(job));
+      submitted = await this.d.executor.submit(await this.d.buildRunRequest(job));
     } catch (e) {
       await this.onLaunchError(job, e);
       return;

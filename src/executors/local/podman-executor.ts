@@ -6,12 +6,24 @@ import type { SessionUsage } from "../../domain/session-view.js";
 import type { EngineImage, Executor, ImageListing, RunEventListener, RunRef, RunRequest, RunStatus, SubmitResult } from "../executor.js";
 import { containerNameOf, LABEL_JOB, LABEL_MANAGED, toContainerSpec } from "./container-spec.js";
 import { engineMessage, statusCodeOf, toExecutorError } from "./engine-errors.js";
+import { parseImageReference } from "../../domain/image-reference.js";
+import { createJobAccountFiles } from "./image-accounts.js";
 import { pullImage } from "./image-pull.js";
 
 export interface PodmanExecutorOptions {
   readonly socketPath: string;
   readonly network: "bridge" | "none" | "host";
+  /** Host directory for a job's generated /etc/passwd and /etc/group. */
+  readonly accountsDir: (jobId: string) => string;
+  /** Registry hosts (HOST[:PORT]) pulled from over plain HTTP. */
+  readonly insecureRegistries?: readonly string[];
 }
+
+/** Images named without a registry host, or under `localhost/`, belong to the engine: never pulled. */
+const isEngineLocal = (image: string): boolean => {
+  const host = parseImageReference(image).host;
+  return host === null || host === "localhost";
+};
 
 interface EngineEvent {
   Action?: string;
@@ -50,6 +62,8 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
   let reconnectTimer: NodeJS.Timeout | undefined;
   /** Last CPU sample per job, to turn cumulative CPU time into cores in use. */
   const cpuSamples = new Map<JobId, { cpuNs: number; atMs: number }>();
+  const accountFiles = createJobAccountFiles(docker, o.accountsDir);
+  const insecure = new Set(o.insecureRegistries ?? []);
 
   async function inspectExit(jobId: JobId): Promise<{ exitCode: number; oomKilled: boolean; startedAt: Date | null; finishedAt: Date | null; error: string } | undefined> {
     try {
@@ -200,14 +214,19 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async submit(run: RunRequest): Promise<SubmitResult> {
       const name = containerNameOf(run.jobId);
-      // A private image is pulled with the user's credentials every time, so a cached copy
-      // never lets someone without access run it (Kubernetes' AlwaysPullImages).
-      const mustPull = run.registryAuth !== null || !(await docker.getImage(run.image).inspect().then(() => true, (e: unknown) => {
+      const present = await docker.getImage(run.image).inspect().then(() => true, (e: unknown) => {
         if (statusCodeOf(e) === 404) return false;
         throw toExecutorError(e, "inspecting the image");
-      }));
-      if (mustPull) await pullImage(docker, run, listener);
-      await createAndStart(run);
+      });
+      if (isEngineLocal(run.image)) {
+        if (!present) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on this machine's container engine (images without a registry host, or under localhost/, are never pulled; see GET /image)`);
+      } else if (run.registryAuth !== null || !present) {
+        // A private image is pulled with the user's credentials every time, so a cached copy
+        // never lets someone without access run it (Kubernetes' AlwaysPullImages).
+        await pullImage(docker, run, listener, { insecure: insecure.has(parseImageReference(run.image).host ?? "") });
+      }
+      const accountMounts = await accountFiles.prepare(run);
+      await createAndStart({ ...run, mounts: [...run.mounts, ...accountMounts] });
       return { handle: name, startedAt: new Date() };
     },
 
@@ -249,6 +268,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async release({ jobId }: RunRef): Promise<void> {
       cpuSamples.delete(jobId);
+      accountFiles.remove(jobId);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
       } catch (e) {
