@@ -14,11 +14,12 @@ import { redactConfig } from "./config/load-config.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import { effectiveContext } from "./domain/resources.js";
 import { EXECUTORS } from "./executors/registry.js";
-import type { RegistryCredentials } from "./executors/executor.js";
+import { canListImages, type RegistryCredentials } from "./executors/executor.js";
 import { createAuthenticator } from "./identity/authenticator.js";
 import { createClientCertificateVerifier } from "./identity/client-certificate-verifier.js";
 import { createOidcVerifier } from "./identity/oidc-verifier.js";
 import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
+import { createImageCatalog } from "./images/image-catalog.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "./identity/secret-box.js";
 import type { JobServiceDeps } from "./jobs/job-service-deps.js";
 import { createJobRuntime } from "./scheduler/job-runtime.js";
@@ -98,6 +99,10 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     retentionSeconds: config.sessions.retentionSeconds,
     stopGraceSeconds: config.local.stopTimeoutSeconds,
   });
+  const images = createImageCatalog({
+    localImages: async () => (canListImages(executor) ? executor.listImages() : []),
+    log,
+  }, { registries: config.registries, refreshSeconds: config.imageCatalog.refreshSeconds });
   let submitSeq = await store.jobs.maxSubmitSeq();
   const jobs: JobServiceDeps = {
     store,
@@ -114,7 +119,8 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       maxReplicas: config.sessions.maxReplicas,
       stopGraceSeconds: config.local.stopTimeoutSeconds,
     },
-    registries: [],
+    registries: config.registries.map((r) => r.host),
+    images,
     nextSubmitSeq: () => ++submitSeq,
   };
   const metrics = createApiMetrics({
@@ -131,6 +137,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   });
   const app = await buildApp({ jobs, authenticator, metrics }, { log, ...(tls ? { server: httpsOptions(tls) } : {}) });
   await runtime.start();
+  images.start();
   let url = "";
   if (o.listen !== false) {
     url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -144,6 +151,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     store,
     async close() {
       await app.close();
+      images.close();
       await runtime.close();
       await store.close();
     },

@@ -99,6 +99,8 @@ export const ConfigSchema = z.object({
     host: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/, "must be HOST or HOST:PORT"),
     /** Plain HTTP (or unverified TLS): only for a registry on loopback or a trusted network. */
     insecure: z.boolean().default(false),
+    /** Repositories `GET /image` lists when the registry does not publish /v2/_catalog anonymously (Harbor). */
+    repositories: z.array(z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, "must be a repository path such as skaha/astroml")).optional(),
   }).strict()).default([]),
   imageCatalog: z.object({
     /** How often `GET /image` re-reads the registries' catalogs; 0: only on `?refresh=true`. */

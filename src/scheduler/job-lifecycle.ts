@@ -193,7 +193,8 @@ export class JobLifecycle {
   private async finishAs(jobId: JobId, from: readonly JobState[], to: JobState, patch: JobPatch, event: NewJobEvent): Promise<boolean> {
     const finishedAt = patch.finishedAt ?? this.d.clock.now();
     const visibleUntil = to === "cancelled" ? finishedAt : new Date(finishedAt.getTime() + this.s.listingTtlSeconds * 1000);
-    const done = await this.d.store.jobs.transition(jobId, from, to, { ...patch, finishedAt, visibleUntil }, event);
+    // Registry credentials are kept (sealed) only while a pull may still be needed.
+    const done = await this.d.store.jobs.transition(jobId, from, to, { ...patch, finishedAt, visibleUntil, sealedRegistryAuth: null }, event);
     if (!done) return false;
     await this.afterTerminal(done);
     return true;
@@ -228,7 +229,7 @@ export class JobLifecycle {
   async delete(job: Job): Promise<Job> {
     const now = this.d.clock.now();
     if (job.state === "queued") {
-      const done = await this.d.store.jobs.transition(job.id, ["queued"], "cancelled", { reason: "Deleted by user", finishedAt: now, visibleUntil: now }, ev.deleted(now, "Session deleted before it started"));
+      const done = await this.d.store.jobs.transition(job.id, ["queued"], "cancelled", { reason: "Deleted by user", finishedAt: now, visibleUntil: now, sealedRegistryAuth: null }, ev.deleted(now, "Session deleted before it started"));
       if (done) {
         await this.afterTerminal(done);
         return done;
