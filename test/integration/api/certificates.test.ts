@@ -57,6 +57,15 @@ describe("HTTPS with client and proxy certificates (issue 3)", () => {
     expect(listed.map((s) => s.id)).toContain(id);
   });
 
+  it("hides alice's session from bob's proxy on every path (404)", async () => {
+    const id = (await tlsRequest("POST", `${t.base()}/session`, { caFile, pemFile: alice.proxyFile, form: { name: "hidden", image: DEMO_IMAGE, cmd: "sleep", args: "60" } })).text.trim();
+    for (const [method, suffix] of [["GET", ""], ["GET", "?view=logs"], ["GET", "?view=events"], ["GET", "/stats"], ["POST", "?action=renew"], ["DELETE", ""]] as const) {
+      const r = await tlsRequest(method, `${t.base()}/session/${id}${suffix}`, { caFile, pemFile: bob.proxyFile });
+      expect(r.status, `${method} ${suffix}`).toBe(404);
+    }
+    expect((await tlsRequest("DELETE", `${t.base()}/session/${id}`, { caFile, pemFile: alice.proxyFile })).status).toBe(200);
+  });
+
   it("accepts the plain user certificate and a proxy of a proxy", async () => {
     expect((await get("/session", { certFile: alice.certFile, keyFile: alice.keyFile })).status).toBe(200);
     expect((await get("/session", { pemFile: alice.delegate("alice-delegated") })).status).toBe(200);
