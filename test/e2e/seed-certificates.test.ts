@@ -53,7 +53,7 @@ beforeAll(async () => {
   }
 
   registry = await startRegistry({ credentials: { username: "myusername", password: registrySecret } });
-  registry.pushFromEngine(DEMO_IMAGE, "skaha/terminal:1.1.2");
+  await registry.pushFromEngine(DEMO_IMAGE, "skaha/terminal:1.1.2");
 
   skyrunCli(["users", "add", "majorb", "--dn", "/C=ca/O=hia/OU=cadc/CN=majorb", "--group", "cadc-team:45001", "--data-dir", dataDir]);
   skyrunCli(["users", "add", "myusername", "--dn", "CN=myusername,OU=cadc,O=hia,C=ca", "--data-dir", dataDir]);

@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,15 +16,20 @@ export interface RegistryServer {
   /** host:port, as image references and --insecure-registry name it. */
   readonly host: string;
   /** Copies an image from the engine's storage into the registry. */
-  pushFromEngine(source: string, repositoryAndTag: string): void;
+  pushFromEngine(source: string, repositoryAndTag: string): Promise<void>;
   /** Pushes a tiny synthetic image (one file) with these config labels. */
-  pushSynthetic(repositoryAndTag: string, labels: Record<string, string>): void;
+  pushSynthetic(repositoryAndTag: string, labels: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface RegistryOptions {
   /** Require these credentials (htpasswd, bcrypt); omit for an anonymous, public registry. */
   readonly credentials?: { readonly username: string; readonly password: string };
+  /**
+   * Token authentication, as Harbor does it: the registry sends a Bearer challenge
+   * naming this realm, which issues tokens (see `token-server.ts`). Pushes use `credentials`.
+   */
+  readonly tokenAuth?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertFile: string };
 }
 
 function writeSyntheticImage(dir: string, labels: Record<string, string>): void {
@@ -58,7 +64,9 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<RegistrySe
   const dir = join(TEST_ROOT, `registry-${port}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "data"), { recursive: true });
-  const auth = o.credentials
+  const auth = o.tokenAuth
+    ? `auth:\n  token:\n    realm: ${o.tokenAuth.realm}\n    service: ${o.tokenAuth.service}\n    issuer: ${o.tokenAuth.issuer}\n    rootcertbundle: ${o.tokenAuth.rootCertFile}\n`
+    : o.credentials
     ? (() => {
       writeFileSync(join(dir, "htpasswd"), execFileSync("htpasswd", ["-Bbn", o.credentials.username, o.credentials.password], { encoding: "utf8" }));
       return `auth:\n  htpasswd:\n    realm: skyrun-test\n    path: ${join(dir, "htpasswd")}\n`;
@@ -75,14 +83,17 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<RegistrySe
     return r && (r.status === 200 || r.status === 401) ? true : undefined;
   }, 20_000);
   const creds = o.credentials ? ["--dest-creds", `${o.credentials.username}:${o.credentials.password}`] : [];
-  const skopeo = (source: string, dest: string) => execFileSync("skopeo", ["copy", "--quiet", source, `docker://${host}/${dest}`, "--dest-tls-verify=false", ...creds], { stdio: ["ignore", "ignore", "pipe"] });
+  // Asynchronous: a token service the registry consults may run in this very process.
+  const skopeo = async (source: string, dest: string) => {
+    await promisify(execFile)("skopeo", ["copy", "--quiet", source, `docker://${host}/${dest}`, "--dest-tls-verify=false", ...creds], { timeout: 120_000 });
+  };
   return {
     host,
     pushFromEngine: (source, dest) => skopeo(`containers-storage:${source}`, dest),
-    pushSynthetic(dest, labels) {
+    async pushSynthetic(dest, labels) {
       const work = join(dir, `synthetic-${Math.random().toString(36).slice(2, 8)}`);
       writeSyntheticImage(work, labels);
-      skopeo(`dir:${join(work, "image")}`, dest);
+      await skopeo(`dir:${join(work, "image")}`, dest);
     },
     stop: () => new Promise<void>((resolve) => {
       const done = () => { rmSync(dir, { recursive: true, force: true }); resolve(); };

@@ -21,9 +21,9 @@ let bob: TestUser;
 beforeAll(async () => {
   privateRegistry = await startRegistry({ credentials: { username: REGISTRY_USER, password: REGISTRY_SECRET } });
   publicRegistry = await startRegistry();
-  privateRegistry.pushFromEngine(DEMO_IMAGE, "private/demo:1");
-  publicRegistry.pushFromEngine(DEMO_IMAGE, "public/demo:1");
-  publicRegistry.pushSynthetic("public/notebook:1", { "ca.canfar.skyrun.types": "notebook,headless" });
+  await privateRegistry.pushFromEngine(DEMO_IMAGE, "private/demo:1");
+  await publicRegistry.pushFromEngine(DEMO_IMAGE, "public/demo:1");
+  await publicRegistry.pushSynthetic("public/notebook:1", { "ca.canfar.skyrun.types": "notebook,headless" });
   t = await startTestServer({
     overrides: {
       registries: [{ host: privateRegistry.host, insecure: true }, { host: publicRegistry.host, insecure: true }],
@@ -111,7 +111,7 @@ describe("private images with x-skaha-registry-auth, against a real registry (is
   });
 
   it("refreshes the catalog on demand", async () => {
-    publicRegistry.pushSynthetic("public/fresh:2", {});
+    await publicRegistry.pushSynthetic("public/fresh:2", {});
     const before = (await request("GET", `${t.base()}/image`, { token: alice.token })).json<{ id: string }[]>();
     expect(before.some((i) => i.id.endsWith("public/fresh:2"))).toBe(false);
     const after = (await request("GET", `${t.base()}/image?refresh=true`, { token: alice.token })).json<{ id: string; types: string[] }[]>();
