@@ -35,7 +35,7 @@ export function registerUsersCommand(program: Command): void {
     .description("add a user; their jobs run with this uid, gid = uid, and the groups' gids")
     .option("--uid <n>", "numeric uid (default: the next free one from 10000)")
     .option("--group <name:gid>", "a group the user belongs to (repeatable)", collect, [])
-    .option("--dn <dn>", "X.509 subject DN that maps to this user"))
+    .option("--dn <dn>", "X.509 subject DN that maps to this user: /C=ca/O=hia/OU=cadc/CN=alice or CN=alice,OU=cadc,O=hia,C=ca"))
     .action(async (name: string, o: StoreFlags & { uid?: string; group: string[]; dn?: string }) => {
       const user = await withStore(o, async (store, config) => {
         const added = await addUser(store, {
