@@ -50,6 +50,15 @@ const create = (token: string, image: string, headers: Record<string, string> = 
 const events = async (token: string, id: string) => (await request("GET", `${t.base()}/session/${id}?view=events`, { token })).text;
 
 describe("private images with x-skaha-registry-auth, against a real registry (issue 3)", () => {
+  it("has a registry that refuses anonymous pulls", async () => {
+    const anonymous = await fetch(`http://${privateRegistry.host}/v2/private/demo/manifests/1`);
+    expect(anonymous.status).toBe(401);
+    const authorized = await fetch(`http://${privateRegistry.host}/v2/private/demo/manifests/1`, {
+      headers: { authorization: `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_SECRET}`).toString("base64")}`, accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    expect(authorized.status).toBe(200);
+  });
+
   it("refuses an image not in the public catalog without the header, saying what to send", async () => {
     const r = await create(alice.token, `${privateRegistry.host}/private/demo:1`);
     expect(r.status).toBe(400);
