@@ -6,6 +6,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { SKYRUN_VERSION_HEADER } from "../contracts/platform.js";
 import type { ApiVersion } from "../domain/session-view.js";
 import type { ApiDeps } from "./api-deps.js";
+import { createClientCertificateReader } from "./client-certificates.js";
 import { toErrorResponse } from "./error-status.js";
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
@@ -13,7 +14,7 @@ import { registerSessionRoutes } from "./routes/session-routes.js";
 
 export interface BuildAppOptions {
   readonly log: Logger;
-  /** TLS and other server options (issue: HTTPS with client certificates). */
+  /** Server options, e.g. `{ https: … }` for HTTPS with client certificates. */
   readonly server?: Partial<FastifyServerOptions> & Record<string, unknown>;
 }
 
@@ -53,10 +54,11 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
   });
 
   registerOpsRoutes(app, deps);
+  const clientCertificatesOf = createClientCertificateReader();
   for (const version of VERSIONS) {
     await app.register(async (scope) => {
       scope.addHook("onRequest", async (request) => {
-        request.principal = await deps.authenticator.authenticate({ authorization: request.headers.authorization });
+        request.principal = await deps.authenticator.authenticate({ authorization: request.headers.authorization, clientCertificates: clientCertificatesOf(request) });
       });
       registerSessionRoutes(scope, deps, version);
       registerPlatformRoutes(scope, deps);

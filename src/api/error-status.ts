@@ -12,6 +12,7 @@ export const HTTP_STATUS = {
   QUOTA_EXCEEDED: 429,
   EXECUTOR_REJECTED: 422,
   EXECUTOR_UNAVAILABLE: 503,
+  IDENTITY_PROVIDER_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
 

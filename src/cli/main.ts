@@ -32,6 +32,7 @@ const EXIT_FOR_CODE: Record<string, number> = {
   UNAUTHENTICATED: EXIT.AUTH,
   FORBIDDEN: EXIT.AUTH,
   EXECUTOR_UNAVAILABLE: EXIT.UNAVAILABLE,
+  IDENTITY_PROVIDER_UNAVAILABLE: EXIT.UNAVAILABLE,
 };
 
 /** Reports an error as one sentence on stderr (never a stack trace) and returns the exit status. */

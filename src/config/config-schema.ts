@@ -107,6 +107,45 @@ export const ConfigSchema = z.object({
   auth: z.object({
     /** Members of this group may list every user's sessions and delete any. Empty: no administrators. */
     adminGroup: z.string().default("skyrun-admins"),
+    /** When set, only members of this group may use the API (others get 403). Empty: every known user may. */
+    usersGroup: z.string().default(""),
+  }).strict().prefault({}),
+  tls: z.object({
+    /** Serve HTTPS. Off only behind a TLS-terminating proxy: tokens would otherwise cross the network in clear. */
+    enabled: z.boolean().default(true),
+    /** PEM certificate (chain) and key of the server; both empty: generate a CA and certificate in <dataDir>/tls. */
+    certFile: z.string().default(""),
+    keyFile: z.string().default(""),
+    /** PEM CA certificates trusted for client certificates (incl. proxies); empty: no client certificates. */
+    clientCaFile: z.string().default(""),
+  }).strict().prefault({})
+    .refine((t) => (t.certFile === "") === (t.keyFile === ""), { message: "give both tls.certFile (--tls-cert) and tls.keyFile (--tls-key), or neither" })
+    .refine((t) => t.enabled || t.clientCaFile === "", { message: "client certificates (--client-ca) need TLS; remove --no-tls" }),
+  oidc: z.object({
+    /** OIDC issuer URL whose JWTs are accepted as bearer tokens; empty: OIDC off. */
+    issuer: z.string().default(""),
+    /** The `aud` the tokens must carry (this service's client id). */
+    audience: z.string().default(""),
+    /** Claim holding the skyrun user name. */
+    usernameClaim: z.string().min(1).default("preferred_username"),
+    /** JWKS URL; empty: taken from the issuer's /.well-known/openid-configuration. */
+    jwksUri: z.string().default(""),
+    /** Clock skew tolerated on exp/nbf/iat. */
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+  }).strict().prefault({})
+    .refine((o) => o.issuer === "" || o.audience !== "", { message: "oidc.audience is required with oidc.issuer" })
+    .refine((o) => o.issuer === "" || /^https:\/\/|^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(o.issuer), { message: "oidc.issuer must be an https:// URL (http:// only on loopback)" }),
+  /** Registries users may run images from, by exact host[:port] (not by prefix). */
+  registries: z.array(z.object({
+    host: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/, "must be HOST or HOST:PORT"),
+    /** Plain HTTP (or unverified TLS): only for a registry on loopback or a trusted network. */
+    insecure: z.boolean().default(false),
+    /** Repositories `GET /image` lists when the registry does not publish /v2/_catalog anonymously (Harbor). */
+    repositories: z.array(z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, "must be a repository path such as skaha/astroml")).optional(),
+  }).strict()).default([]),
+  imageCatalog: z.object({
+    /** How often `GET /image` re-reads the registries' catalogs; 0: only on `?refresh=true`. */
+    refreshSeconds: z.number().int().min(0).default(1800),
   }).strict().prefault({}),
   log: z.object({
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -42,4 +42,31 @@ describe("configuration", () => {
   it("explains a malformed --listen", () => {
     expect(() => loadConfig({ dataDir: "/tmp/x", listen: "localhost" }, {})).toThrow(/HOST:PORT/);
   });
+
+  it("serves HTTPS by default; --no-tls or SKYRUN_TLS=off serve plain HTTP (issue 3)", () => {
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}).tls).toEqual({ enabled: true, certFile: "", keyFile: "", clientCaFile: "" });
+    expect(loadConfig({ dataDir: "/tmp/x", tls: false }, {}).tls.enabled).toBe(false);
+    expect(loadConfig({ dataDir: "/tmp/x" }, { SKYRUN_TLS: "off" }).tls.enabled).toBe(false);
+    expect(loadConfig({ dataDir: "/tmp/x", tls: true }, { SKYRUN_TLS: "off" }).tls.enabled).toBe(true);
+  });
+
+  it("wants both the certificate and its key, and TLS for client certificates", () => {
+    expect(() => loadConfig({ dataDir: "/tmp/x", tlsCert: "/etc/c.pem" }, {})).toThrow(/tls: give both tls.certFile \(--tls-cert\) and tls.keyFile/);
+    expect(() => loadConfig({ dataDir: "/tmp/x", tls: false, clientCa: "/etc/ca.pem" }, {})).toThrow(/client certificates \(--client-ca\) need TLS/);
+  });
+
+  it("takes registries by exact host from flags and the environment", () => {
+    expect(loadConfig({ dataDir: "/tmp/x", registry: ["images.canfar.net"], insecureRegistry: ["127.0.0.1:5000"] }, {}).registries).toEqual([
+      { host: "images.canfar.net", insecure: false },
+      { host: "127.0.0.1:5000", insecure: true },
+    ]);
+    expect(loadConfig({ dataDir: "/tmp/x" }, { SKYRUN_REGISTRIES: "a.example.org, b.example.org:8443" }).registries.map((r) => r.host)).toEqual(["a.example.org", "b.example.org:8443"]);
+    expect(() => loadConfig({ dataDir: "/tmp/x", registry: ["https://images.canfar.net/"] }, {})).toThrow(/registries.0.host: must be HOST or HOST:PORT/);
+  });
+
+  it("checks the OIDC settings", () => {
+    expect(loadConfig({ dataDir: "/tmp/x", oidcIssuer: "https://login.example.org/realms/x", oidcAudience: "skyrun" }, {}).oidc).toMatchObject({ usernameClaim: "preferred_username", clockToleranceSeconds: 30 });
+    expect(() => loadConfig({ dataDir: "/tmp/x", oidcIssuer: "https://login.example.org" }, {})).toThrow(/oidc.audience is required/);
+    expect(() => loadConfig({ dataDir: "/tmp/x", oidcIssuer: "http://login.example.org", oidcAudience: "a" }, {})).toThrow(/https:\/\/ URL/);
+  });
 });

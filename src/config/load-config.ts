@@ -20,6 +20,18 @@ export interface ConfigFlags {
   readonly podmanSocket?: string | undefined;
   readonly slurmPartition?: string | undefined;
   readonly slurmAccount?: string | undefined;
+  /** Server certificate and key (PEM files). */
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+  /** CA certificates trusted for client certificates. */
+  readonly clientCa?: string | undefined;
+  /** false (from --no-tls or SKYRUN_TLS=off) serves plain HTTP. */
+  readonly tls?: boolean | undefined;
+  /** Allowed registries, exact HOST[:PORT]; insecure ones are reached over plain HTTP. */
+  readonly registry?: readonly string[] | undefined;
+  readonly insecureRegistry?: readonly string[] | undefined;
+  readonly oidcIssuer?: string | undefined;
+  readonly oidcAudience?: string | undefined;
 }
 
 /** A configuration that does not parse; the message lists every problem with its path. */
@@ -80,8 +92,19 @@ function layer(s: ConfigFlags): Tree {
     log: { level: s.logLevel },
     local: { socketPath: s.podmanSocket },
     slurm: { partition: s.slurmPartition, account: s.slurmAccount },
+    tls: { enabled: s.tls, certFile: s.tlsCert, keyFile: s.tlsKey, clientCaFile: s.clientCa },
+    registries: registriesFrom(s.registry, s.insecureRegistry),
+    oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience },
   };
 }
+
+/** `--registry` and `--insecure-registry` as the `registries` list; undefined when neither is given. */
+function registriesFrom(secure: readonly string[] | undefined, insecure: readonly string[] | undefined): Tree[] | undefined {
+  if (!secure?.length && !insecure?.length) return undefined;
+  return [...(secure ?? []).map((host) => ({ host, insecure: false })), ...(insecure ?? []).map((host) => ({ host, insecure: true }))];
+}
+
+const list = (value: string | undefined): string[] | undefined => value?.split(/[\s,]+/).filter((v) => v !== "");
 
 const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   config: env.SKYRUN_CONFIG,
@@ -96,6 +119,14 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   podmanSocket: env.SKYRUN_PODMAN_SOCKET,
   slurmPartition: env.SKYRUN_SLURM_PARTITION,
   slurmAccount: env.SKYRUN_SLURM_ACCOUNT,
+  tlsCert: env.SKYRUN_TLS_CERT,
+  tlsKey: env.SKYRUN_TLS_KEY,
+  clientCa: env.SKYRUN_CLIENT_CA,
+  tls: env.SKYRUN_TLS === undefined ? undefined : !/^(off|false|0|no)$/i.test(env.SKYRUN_TLS),
+  registry: list(env.SKYRUN_REGISTRIES),
+  insecureRegistry: list(env.SKYRUN_INSECURE_REGISTRIES),
+  oidcIssuer: env.SKYRUN_OIDC_ISSUER,
+  oidcAudience: env.SKYRUN_OIDC_AUDIENCE,
 });
 
 /**

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "QUOTA_EXCEEDED",
   "EXECUTOR_REJECTED",
   "EXECUTOR_UNAVAILABLE",
+  "IDENTITY_PROVIDER_UNAVAILABLE",
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

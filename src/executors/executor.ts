@@ -1,5 +1,6 @@
 import type { JobId } from "../domain/ids.js";
 import type { Owner, Resources } from "../domain/job.js";
+import type { PosixAccounts } from "../domain/posix-accounts.js";
 import type { SessionUsage } from "../domain/session-view.js";
 
 export type ExecutorKind = "local" | "slurm";
@@ -25,6 +26,8 @@ export interface RunRequest {
   /** The full environment: the user's, then skyrun's (which wins). */
   readonly env: readonly (readonly [string, string])[];
   readonly owner: Owner;
+  /** Names for the owner's uid and gids, for the container's /etc/passwd and /etc/group. */
+  readonly accounts: PosixAccounts;
   readonly resources: Resources;
   readonly hostname: string;
   readonly workingDir: string;

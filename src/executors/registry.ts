@@ -13,7 +13,13 @@ export const EXECUTORS: Record<ExecutorKind, ExecutorFactory> = {
     const socketPath = await ensureEngineSocket({ socketPath: config.local.socketPath, stateDir: layout.engineStateDir, log });
     log.info({ socketPath }, "container engine socket");
     const { loadOrCreateInstanceId } = await import("../storage/instance-id.js");
-    return createPodmanExecutor({ log }, { socketPath, network: config.local.network, instanceId: loadOrCreateInstanceId(layout.dataDir) });
+    return createPodmanExecutor({ log }, {
+      socketPath,
+      network: config.local.network,
+      instanceId: loadOrCreateInstanceId(layout.dataDir),
+      accountsDir: (jobId) => layout.accountsDir(jobId),
+      insecureRegistries: config.registries.filter((r) => r.insecure).map((r) => r.host),
+    });
   },
   slurm: async (config, layout, log) => {
     const { createSlurmExecutor } = await import("./slurm/slurm-executor.js");

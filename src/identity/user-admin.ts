@@ -1,6 +1,7 @@
 import { AppError, invalid } from "../domain/errors.js";
 import type { PosixGroup, Store, TokenInfo, User } from "../store/store.js";
 import { generateToken } from "./api-tokens.js";
+import { canonicalDnOf } from "./distinguished-name.js";
 import { GROUPNAME_PATTERN, USERNAME_PATTERN } from "./principal.js";
 
 /** Where automatically assigned uids start, clear of system accounts. */
@@ -21,6 +22,7 @@ export interface AddUserInput {
   readonly name: string;
   readonly uid?: number | undefined;
   readonly groups: readonly PosixGroup[];
+  /** X.509 subject in OpenSSL's slash form or RFC 4514; stored canonical, so either form matches certificates. */
   readonly dn?: string | undefined;
 }
 
@@ -31,7 +33,8 @@ export async function addUser(store: Store, input: AddUserInput): Promise<User> 
     throw invalid(`--uid ${input.uid}: must be a whole number between 1 and ${MAX_ID}; jobs never run as root (uid 0)`);
   }
   const uid = input.uid ?? (await store.users.nextUid(FIRST_AUTO_UID));
-  return store.users.add({ name: input.name, uid, groups: input.groups, dn: input.dn ?? null });
+  const dn = input.dn === undefined || input.dn.trim() === "" ? null : canonicalDnOf(input.dn);
+  return store.users.add({ name: input.name, uid, groups: input.groups, dn });
 }
 
 export async function removeUser(store: Store, name: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { AppError, ExecutorError, invalid, isAppError } from "../domain/errors.js";
 import { parseCreateRequest, type Params } from "../domain/create-request.js";
 import { newJobId, type JobId } from "../domain/ids.js";
+import { parseImageReference } from "../domain/image-reference.js";
 import { NEVER, type Job } from "../domain/job.js";
-import { parseRegistryAuthHeader } from "../domain/registry-auth.js";
+import { parseRegistryAuthHeader, type RegistryAuth } from "../domain/registry-auth.js";
 import type { Principal } from "../identity/principal.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
@@ -21,18 +22,43 @@ async function checkDependencies(deps: JobServiceDeps, principal: Principal, ids
 }
 
 /**
+ * Where the image may come from, and whether the caller's credentials are needed:
+ *   - an engine image (`localhost/…` or no registry host) runs as the engine holds it;
+ *     credentials would be pointless and are not kept;
+ *   - otherwise its registry must be one of the configured hosts, compared exactly
+ *     (the platform compares by prefix, so `images.canfar.net.evil.org` passed);
+ *   - an image the registry does not serve anonymously needs `x-skaha-registry-auth`.
+ * @returns the credentials to keep for the pull, or null.
+ */
+async function checkImageSource(deps: Pick<JobServiceDeps, "registries" | "images">, image: string, auth: RegistryAuth | null): Promise<RegistryAuth | null> {
+  const ref = parseImageReference(image);
+  if (ref.host === null || ref.host === "localhost") return null;
+  if (!deps.registries.includes(ref.host)) {
+    const allowed = deps.registries.length > 0 ? `images from ${deps.registries.join(", ")} (exact host and port) or` : "only";
+    throw invalid(`Invalid value for 'image': registry ${ref.host} is not allowed here. This server runs ${allowed} images on its own container engine (localhost/…, see GET /image).`, { parameter: "image" });
+  }
+  if (auth) return auth;
+  if (await deps.images.isPublic(ref)) return null;
+  throw invalid(
+    `No authentication provided for unknown or private image ${image}. Use the x-skaha-registry-auth request header with base64Encode(username:secret), e.g. --header "x-skaha-registry-auth: $(echo -n 'me:my-cli-secret' | base64)".`,
+    { parameter: "x-skaha-registry-auth" },
+  );
+}
+
+/**
  * `POST /session`: validates, stores the session(s) in one transaction, and queues
  * them. Replicas become `name-1` … `name-N` with REPLICA_ID / REPLICA_COUNT.
  */
 export async function createSessions(deps: JobServiceDeps, principal: Principal, input: CreateInput): Promise<Job[]> {
   const { spec, replicas } = parseCreateRequest(input.params, { context: deps.context, maxReplicas: deps.sessions.maxReplicas });
-  const auth = input.registryAuthHeader ? parseRegistryAuthHeader(input.registryAuthHeader) : null;
+  const header = input.registryAuthHeader ? parseRegistryAuthHeader(input.registryAuthHeader) : null;
   await checkDependencies(deps, principal, spec.dependsOn);
   const limit = deps.sessions.maxQueuedPerUser;
   const queued = deps.runtime.queuedFor(principal.user.name);
   if (limit > 0 && queued + replicas > limit) {
     throw new AppError("QUOTA_EXCEEDED", `Too many queued sessions: you have ${queued} waiting and asked for ${replicas} more; the limit is ${limit} per user. Wait for some to start, or delete some.`);
   }
+  const auth = await checkImageSource(deps, spec.image, header);
   if (!deps.executor.isAvailable()) {
     throw new ExecutorError("EXECUTOR_UNAVAILABLE", "The container engine cannot be reached right now; try again shortly.");
   }

@@ -2,6 +2,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Capacity, ResourceContext } from "../domain/resources.js";
 import type { Executor } from "../executors/executor.js";
 import type { SecretBox } from "../identity/secret-box.js";
+import type { ImageCatalog } from "../images/image-catalog.js";
 import type { JobRuntime } from "../scheduler/job-runtime.js";
 import type { DataLayout } from "../storage/data-layout.js";
 import type { Store } from "../store/store.js";
@@ -27,8 +28,10 @@ export interface JobServiceDeps {
   readonly context: ResourceContext;
   readonly capacity: Capacity;
   readonly sessions: SessionSettings;
-  /** Registry hosts offered by `GET /repository`. */
+  /** Registry hosts users may run images from (exact host[:port]), as `GET /repository` lists them. */
   readonly registries: readonly string[];
+  /** The registries' public images and the engine's own: `GET /image`, and whether an image needs credentials. */
+  readonly images: ImageCatalog;
   /** Next submission sequence number; strictly increasing. */
   readonly nextSubmitSeq: () => number;
 }

@@ -2,33 +2,29 @@ import { invalid } from "../domain/errors.js";
 import { SESSION_TYPES } from "../domain/create-request.js";
 import type { ResourceContext } from "../domain/resources.js";
 import { canListImages, canReportCapacity } from "../executors/executor.js";
+import type { CatalogImage } from "../images/image-catalog.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
-/** The image label that lists the session types an image serves, comma-separated (e.g. `headless,notebook`). */
-export const IMAGE_TYPES_LABEL = "ca.canfar.skyrun.types";
+export { IMAGE_TYPES_LABEL } from "../images/image-catalog.js";
 
 export function resourceContext(deps: Pick<JobServiceDeps, "context">): ResourceContext {
   return deps.context;
 }
 
 /**
- * `GET /image`: images the engine holds, with their types from the label
- * `ca.canfar.skyrun.types`; an unlabelled image serves `headless`, as any image can.
+ * `GET /image[?type=…][&refresh=true]`: the configured registries' public images and
+ * the engine's own, with their types from the label `ca.canfar.skyrun.types`; an
+ * unlabelled image serves `headless`, as any image can. `refresh` re-reads the
+ * registries first instead of using the last scheduled refresh.
  */
-export async function listImages(deps: Pick<JobServiceDeps, "executor">, type: string | undefined): Promise<{ id: string; types: string[]; digest: string }[]> {
+export async function listImages(deps: Pick<JobServiceDeps, "images">, type: string | undefined, o: { refresh?: boolean } = {}): Promise<CatalogImage[]> {
   const wanted = type?.trim().toLowerCase();
   if (wanted !== undefined && !(SESSION_TYPES as readonly string[]).includes(wanted)) {
     throw invalid(`unknown type: ${type}. Allowed: ${SESSION_TYPES.join(", ")}.`, { parameter: "type" });
   }
-  if (!canListImages(deps.executor)) return [];
-  const images = await deps.executor.listImages();
-  const out: { id: string; types: string[]; digest: string }[] = [];
-  for (const image of images) {
-    const label = image.labels[IMAGE_TYPES_LABEL];
-    const types = label ? label.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean) : ["headless"];
-    for (const tag of image.tags) if (wanted === undefined || types.includes(wanted)) out.push({ id: tag, types, digest: image.digest });
-  }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  if (o.refresh) await deps.images.refresh();
+  const images = await deps.images.list();
+  return wanted === undefined ? images : images.filter((i) => i.types.includes(wanted));
 }
 
 const gb = (n: number): string => `${Math.round(n * 1000) / 1000}G`;

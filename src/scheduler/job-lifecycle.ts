@@ -30,7 +30,7 @@ export interface LifecycleDeps {
   readonly ledger: CapacityLedger;
   readonly notifier: JobNotifier;
   readonly dirs: JobDirectories;
-  readonly buildRunRequest: (job: Job) => RunRequest;
+  readonly buildRunRequest: (job: Job) => Promise<RunRequest>;
   readonly clock: Clock;
   readonly log: Logger;
   /** A run was refused for now (engine down): put the job back in the queue. */
@@ -77,7 +77,7 @@ export class JobLifecycle {
   private async submit(job: Job): Promise<void> {
     let submitted: SubmitResult;
     try {
-      submitted = await this.d.executor.submit(this.d.buildRunRequest(job));
+      submitted = await this.d.executor.submit(await this.d.buildRunRequest(job));
     } catch (e) {
       await this.onLaunchError(job, e);
       return;
@@ -204,7 +204,8 @@ export class JobLifecycle {
   private async finishAs(jobId: JobId, from: readonly JobState[], to: JobState, patch: JobPatch, event: NewJobEvent): Promise<boolean> {
     const finishedAt = patch.finishedAt ?? this.d.clock.now();
     const visibleUntil = to === "cancelled" ? finishedAt : new Date(finishedAt.getTime() + this.s.listingTtlSeconds * 1000);
-    const done = await this.d.store.jobs.transition(jobId, from, to, { ...patch, finishedAt, visibleUntil }, event);
+    // Registry credentials are kept (sealed) only while a pull may still be needed.
+    const done = await this.d.store.jobs.transition(jobId, from, to, { ...patch, finishedAt, visibleUntil, sealedRegistryAuth: null }, event);
     if (!done) return false;
     await this.afterTerminal(done);
     return true;
@@ -245,7 +246,7 @@ export class JobLifecycle {
   async delete(job: Job): Promise<Job> {
     const now = this.d.clock.now();
     if (job.state === "queued") {
-      const done = await this.d.store.jobs.transition(job.id, ["queued"], "cancelled", { reason: "Deleted by user", finishedAt: now, visibleUntil: now }, ev.deleted(now, "Session deleted before it started"));
+      const done = await this.d.store.jobs.transition(job.id, ["queued"], "cancelled", { reason: "Deleted by user", finishedAt: now, visibleUntil: now, sealedRegistryAuth: null }, ev.deleted(now, "Session deleted before it started"));
       if (done) {
         await this.afterTerminal(done);
         return done;

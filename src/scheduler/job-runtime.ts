@@ -18,7 +18,7 @@ export interface JobRuntimeDeps {
   readonly store: Store;
   readonly executor: Executor;
   readonly dirs: JobDirectories;
-  readonly buildRunRequest: (job: Job) => RunRequest;
+  readonly buildRunRequest: (job: Job) => Promise<RunRequest>;
   readonly clock: Clock;
   readonly log: Logger;
 }

@@ -1,4 +1,5 @@
 import type { Job } from "../domain/job.js";
+import type { PosixAccounts } from "../domain/posix-accounts.js";
 import type { RegistryCredentials, RunRequest } from "../executors/executor.js";
 import { homeInContainer, type DataLayout } from "../storage/data-layout.js";
 import type { JobDirectories } from "../storage/job-directories.js";
@@ -9,6 +10,8 @@ export interface RunRequestDeps {
   /** Opens a job's sealed registry credentials. */
   readonly unsealRegistryAuth: (sealed: string) => RegistryCredentials;
   readonly publicHostname: string;
+  /** Group names by gid, from the user directory, read when a job starts. */
+  readonly groupNames: () => Promise<ReadonlyMap<number, string>>;
 }
 
 /**
@@ -33,9 +36,31 @@ export function jobEnvironment(job: Job, publicHostname: string): [string, strin
   return [...env];
 }
 
-/** Prepares the host side of a run (home, scratch, log directory) and describes it for the engine. */
-export function buildRunRequest(job: Job, deps: RunRequestDeps): RunRequest {
+/**
+ * The names of the job's ids: the user with a private group of the same number, and
+ * each supplementary gid that still has a name (a group removed since submission
+ * keeps its number, unnamed).
+ */
+export function jobAccounts(job: Job, names: ReadonlyMap<number, string>): PosixAccounts {
+  const o = job.owner;
+  const groups = o.groups.flatMap((gid) => {
+    const name = names.get(gid);
+    return name ? [{ name, gid }] : [];
+  });
+  return {
+    user: { name: o.username, uid: o.uid, gid: o.gid, home: homeInContainer(o.username), shell: "/bin/sh" },
+    groups: [{ name: o.username, gid: o.gid }, ...groups],
+  };
+}
+
+/**
+ * Prepares the host side of a run (home, project directories of the user's groups,
+ * scratch, log directory) and describes it for the engine.
+ */
+export async function buildRunRequest(job: Job, deps: RunRequestDeps): Promise<RunRequest> {
+  const accounts = jobAccounts(job, await deps.groupNames());
   deps.dirs.ensureHome(job.owner);
+  deps.dirs.ensureProjects(accounts.groups.slice(1));
   const scratch = deps.dirs.createScratch(job.id, job.owner);
   return {
     jobId: job.id,
@@ -44,6 +69,7 @@ export function buildRunRequest(job: Job, deps: RunRequestDeps): RunRequest {
     args: job.args,
     env: jobEnvironment(job, deps.publicHostname),
     owner: job.owner,
+    accounts,
     resources: job.resources,
     hostname: job.name,
     workingDir: homeInContainer(job.owner.username),

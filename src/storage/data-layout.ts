@@ -11,6 +11,8 @@ export interface DataLayout {
   homeDir(username: string): string;
   /** Host path of a group's project space: `<arcRoot>/projects/<group>`. */
   projectDir(group: string): string;
+  /** Where the local engine writes a job's `/etc/passwd` and `/etc/group` (mounted read-only). */
+  accountsDir(jobId: string): string;
   /** Engine state skyrun owns (the socket of a Podman it started). */
   readonly engineStateDir: string;
 }
@@ -28,6 +30,7 @@ export function createDataLayout(dataDir: string, arcRoot: string): DataLayout {
     scratchDir: (jobId) => join(dataDir, "scratch", jobId),
     homeDir: (username) => join(arcRoot, "home", username),
     projectDir: (group) => join(arcRoot, "projects", group),
+    accountsDir: (jobId) => join(dataDir, "accounts", shard(jobId), jobId),
     engineStateDir: join(dataDir, "podman"),
   };
 }

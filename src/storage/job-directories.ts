@@ -10,6 +10,13 @@ import type { DataLayout } from "./data-layout.js";
 export interface JobDirectories {
   /** `/arc/home/<user>`: created on first use, owned by the user, mode 0750. */
   ensureHome(owner: Owner): string;
+  /**
+   * `/arc/projects/<group>` for each group: owned by root and the group, mode 2770
+   * (group members read and write, the setgid bit keeps new files in the group,
+   * everyone else is kept out). Created when missing; an existing one is left as the
+   * operator set it, except that a directory of another gid is handed to this group.
+   */
+  ensureProjects(groups: readonly { readonly name: string; readonly gid: number }[]): void;
   /** A private `/scratch` for one job, owned by the user, mode 0700. */
   createScratch(jobId: string, owner: Owner): string;
   removeScratch(jobId: string): void;
@@ -21,6 +28,7 @@ export interface JobDirectories {
 export function createJobDirectories(layout: DataLayout): JobDirectories {
   mkdirSync(layout.arcRoot, { recursive: true, mode: 0o755 });
   mkdirSync(dirname(layout.homeDir("x")), { recursive: true, mode: 0o755 });
+  mkdirSync(dirname(layout.projectDir("x")), { recursive: true, mode: 0o755 });
   return {
     ensureHome(owner) {
       const home = layout.homeDir(owner.username);
@@ -33,6 +41,19 @@ export function createJobDirectories(layout: DataLayout): JobDirectories {
         chownSync(home, owner.uid, owner.gid);
       }
       return home;
+    },
+    ensureProjects(groups) {
+      for (const g of groups) {
+        const dir = layout.projectDir(g.name);
+        if (!existsSync(dir)) {
+          mkdirSync(dir, { recursive: true, mode: 0o2770 });
+          chownSync(dir, 0, g.gid);
+          // mkdir's mode passes through the umask and drops setgid: set it explicitly.
+          chmodSync(dir, 0o2770);
+        } else if (statSync(dir).gid !== g.gid) {
+          chownSync(dir, 0, g.gid);
+        }
+      }
     },
     createScratch(jobId, owner) {
       const dir = layout.scratchDir(jobId);

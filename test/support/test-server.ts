@@ -17,9 +17,11 @@ export interface TestServer {
   readonly url: string;
   readonly dataDir: string;
   readonly server: RunningServer;
+  /** The CA that signed the server's own certificate, when started with `tls`. */
+  readonly caFile: string | undefined;
   /** `<url>/skaha/<version>` */
   base(version?: "v0" | "v1"): string;
-  addUser(name: string, options?: { uid?: number; groups?: string[] }): Promise<TestUser>;
+  addUser(name: string, options?: { uid?: number; groups?: string[]; dn?: string }): Promise<TestUser>;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface TestServerOptions {
   readonly store?: "sqlite" | "postgres";
   /** Reuse a data directory (restart tests). */
   readonly dataDir?: string;
+  /** Serve HTTPS (skyrun's own certificate), optionally accepting client certificates. Default: plain HTTP. */
+  readonly tls?: boolean | { readonly clientCaFile?: string };
 }
 
 /** A fresh data directory under the test root. */
@@ -45,7 +49,12 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const config = loadConfig(
     { dataDir, listen: "127.0.0.1:0", database },
     { SKYRUN_PODMAN_SOCKET: inject("engineSocket") },
-    { capacity: { cores: 4, ramGB: 16 }, local: { stopTimeoutSeconds: 2 }, ...o.overrides },
+    {
+      capacity: { cores: 4, ramGB: 16 },
+      local: { stopTimeoutSeconds: 2 },
+      tls: o.tls ? { enabled: true, ...(typeof o.tls === "object" && o.tls.clientCaFile ? { clientCaFile: o.tls.clientCaFile } : {}) } : { enabled: false },
+      ...o.overrides,
+    },
   );
   if (o.store === "postgres") {
     const { default: pg } = await import("pg");
@@ -59,9 +68,10 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     url: server.url,
     dataDir,
     server,
+    caFile: server.tlsCaFile,
     base: (version = "v0") => `${server.url}/skaha/${version}`,
     async addUser(name, options = {}) {
-      const user = await addUser(server.store, { name, uid: options.uid, groups: (options.groups ?? []).map(parseGroupSpec) });
+      const user = await addUser(server.store, { name, uid: options.uid, groups: (options.groups ?? []).map(parseGroupSpec), dn: options.dn });
       const { token } = await createToken(server.store, name, null);
       return { user, token };
     },

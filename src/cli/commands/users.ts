@@ -1,8 +1,11 @@
 import type { Command } from "commander";
+import type { Config } from "../../config/config-schema.js";
 import { loadConfig } from "../../config/load-config.js";
 import { AppError } from "../../domain/errors.js";
 import { addUser, parseGroupSpec, removeUser } from "../../identity/user-admin.js";
 import { openAdministration } from "../../main.js";
+import { createDataLayout } from "../../storage/data-layout.js";
+import { createJobDirectories } from "../../storage/job-directories.js";
 import type { Store, User } from "../../store/store.js";
 import { parseOutputFormat, renderData, renderTable, UsageError } from "../output.js";
 
@@ -12,10 +15,11 @@ interface StoreFlags {
 }
 
 /** Runs `work` against the data directory's store and closes it. */
-export async function withStore<T>(flags: StoreFlags, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openAdministration(loadConfig({ dataDir: flags.dataDir, database: flags.database }, process.env));
+export async function withStore<T>(flags: StoreFlags, work: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig({ dataDir: flags.dataDir, database: flags.database }, process.env);
+  const store = await openAdministration(config);
   try {
-    return await work(store);
+    return await work(store, config);
   } finally {
     await store.close();
   }
@@ -38,14 +42,22 @@ export function registerUsersCommand(program: Command): void {
     .description("add a user; their jobs run with this uid, gid = uid, and the groups' gids")
     .option("--uid <n>", "numeric uid (default: the next free one from 10000)")
     .option("--group <name:gid>", "a group the user belongs to (repeatable)", collect, [])
-    .option("--dn <dn>", "X.509 subject DN that maps to this user"))
+    .option("--dn <dn>", "X.509 subject DN that maps to this user: /C=ca/O=hia/OU=cadc/CN=alice or CN=alice,OU=cadc,O=hia,C=ca"))
     .action(async (name: string, o: StoreFlags & { uid?: string; group: string[]; dn?: string }) => {
-      const user = await withStore(o, (store) => addUser(store, {
-        name,
-        uid: o.uid === undefined ? undefined : Number(o.uid),
-        groups: o.group.map(parseGroupSpec),
-        dn: o.dn,
-      }));
+      const user = await withStore(o, async (store, config) => {
+        const added = await addUser(store, {
+          name,
+          uid: o.uid === undefined ? undefined : Number(o.uid),
+          groups: o.group.map(parseGroupSpec),
+          dn: o.dn,
+        });
+        try {
+          createJobDirectories(createDataLayout(config.dataDir, config.storage.arcRoot)).ensureProjects(added.groups);
+        } catch (e) {
+          process.stderr.write(`skyrun: could not create the project directories of ${added.name}'s groups now (${e instanceof Error ? e.message : String(e)}); they are created when one of their jobs starts\n`);
+        }
+        return added;
+      });
       process.stdout.write(`added user ${user.name} (uid ${user.uid}${user.groups.length > 0 ? `, groups ${user.groups.map((g) => `${g.name}:${g.gid}`).join(", ")}` : ""})\n`);
     });
 

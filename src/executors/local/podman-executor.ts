@@ -7,6 +7,8 @@ import type { EngineImage, Executor, ImageListing, RunEventListener, RunRef, Run
 import { containerNameOf, LABEL_JOB, LABEL_MANAGED, toContainerSpec } from "./container-spec.js";
 import { engineMessage, statusCodeOf, toExecutorError } from "./engine-errors.js";
 import { watchContainerExits } from "./exit-watcher.js";
+import { parseImageReference } from "../../domain/image-reference.js";
+import { createJobAccountFiles } from "./image-accounts.js";
 import { pullImage } from "./image-pull.js";
 
 export interface PodmanExecutorOptions {
@@ -14,7 +16,17 @@ export interface PodmanExecutorOptions {
   readonly network: "bridge" | "none" | "host";
   /** This server's id, carried by its containers' managed label. */
   readonly instanceId: string;
+  /** Host directory for a job's generated /etc/passwd and /etc/group. */
+  readonly accountsDir: (jobId: string) => string;
+  /** Registry hosts (HOST[:PORT]) pulled from over plain HTTP. */
+  readonly insecureRegistries?: readonly string[];
 }
+
+/** Images named without a registry host, or under `localhost/`, belong to the engine: never pulled. */
+const isEngineLocal = (image: string): boolean => {
+  const host = parseImageReference(image).host;
+  return host === null || host === "localhost";
+};
 
 interface EngineEvent {
   Action?: string;
@@ -68,6 +80,8 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     const jobId = jobOfContainer.get(containerId);
     if (jobId && !exitReported.has(jobId)) void reportExit(jobId, new Date()).catch(() => undefined);
   });
+  const accountFiles = createJobAccountFiles(docker, o.accountsDir);
+  const insecure = new Set(o.insecureRegistries ?? []);
 
   async function inspectExit(jobId: JobId): Promise<{ exitCode: number; oomKilled: boolean; startedAt: Date | null; finishedAt: Date | null; error: string } | undefined> {
     try {
@@ -231,14 +245,19 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async submit(run: RunRequest): Promise<SubmitResult> {
       const name = containerNameOf(run.jobId);
-      // A private image is pulled with the user's credentials every time, so a cached copy
-      // never lets someone without access run it (Kubernetes' AlwaysPullImages).
-      const mustPull = run.registryAuth !== null || !(await docker.getImage(run.image).inspect().then(() => true, (e: unknown) => {
+      const present = await docker.getImage(run.image).inspect().then(() => true, (e: unknown) => {
         if (statusCodeOf(e) === 404) return false;
         throw toExecutorError(e, "inspecting the image");
-      }));
-      if (mustPull) await pullImage(docker, run, listener);
-      await createAndStart(run);
+      });
+      if (isEngineLocal(run.image)) {
+        if (!present) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on this machine's container engine (images without a registry host, or under localhost/, are never pulled; see GET /image)`);
+      } else if (run.registryAuth !== null || !present) {
+        // A private image is pulled with the user's credentials every time, so a cached copy
+        // never lets someone without access run it (Kubernetes' AlwaysPullImages).
+        await pullImage(docker, run, listener, { insecure: insecure.has(parseImageReference(run.image).host ?? "") });
+      }
+      const accountMounts = await accountFiles.prepare(run);
+      await createAndStart({ ...run, mounts: [...run.mounts, ...accountMounts] });
       return { handle: name, startedAt: new Date() };
     },
 
@@ -281,6 +300,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     async release({ jobId }: RunRef): Promise<void> {
       cpuSamples.delete(jobId);
       for (const [cid, jid] of jobOfContainer) if (jid === jobId) jobOfContainer.delete(cid);
+      accountFiles.remove(jobId);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
       } catch (e) {

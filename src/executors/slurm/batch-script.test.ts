@@ -12,6 +12,7 @@ const run = (over: Partial<RunRequest> = {}): RunRequest => ({
   args: ["two words", "$HOME", "it's", "a;b", "$(id)"],
   env: [["TOKEN", "s3cret value"], ["MULTI", "line1\nline2"]],
   owner: { username: "alice", uid: 20001, gid: 20001, groups: [30001, 30002] },
+  accounts: { user: { name: "alice", uid: 20001, gid: 20001, home: "/arc/home/alice", shell: "/bin/sh" }, groups: [{ name: "alice", gid: 20001 }] },
   resources: { coresRequest: 1, coresLimit: 2, ramRequestGB: 1, ramLimitGB: 2, gpus: 0, fixed: false },
   hostname: "my-job",
   workingDir: "/arc/home/alice",

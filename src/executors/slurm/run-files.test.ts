@@ -14,6 +14,7 @@ const run: RunRequest = {
   jobId: "abcdefgh" as JobId, image: "images.example.org/astro/tool:1.0", command: ["true"], args: null,
   env: [["A", "x y=z "], ["MULTI", "one\ntwo"], ["HOME", "/arc/home/alice"]],
   owner: { username: "alice", uid: 20001, gid: 20001, groups: [] },
+  accounts: { user: { name: "alice", uid: 20001, gid: 20001, home: "/arc/home/alice", shell: "/bin/sh" }, groups: [{ name: "alice", gid: 20001 }] },
   resources: { coresRequest: 1, coresLimit: 1, ramRequestGB: 1, ramLimitGB: 1, gpus: 0, fixed: true },
   hostname: "h", workingDir: "/arc/home/alice", mounts: [], logPath: join(dataDir, "logs/ab/abcdefgh.log"), deadlineSeconds: 60,
   registryAuth: { username: "alice", secret: "pa55" },

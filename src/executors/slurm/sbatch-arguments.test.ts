@@ -6,6 +6,7 @@ import { sbatchArguments, timeLimitMinutes } from "./sbatch-arguments.js";
 const run = (over: Partial<RunRequest["resources"]> = {}, deadlineSeconds = 1_209_600): RunRequest => ({
   jobId: "abcdefgh" as JobId, image: "busybox", command: null, args: null, env: [],
   owner: { username: "alice", uid: 20001, gid: 20001, groups: [] },
+  accounts: { user: { name: "alice", uid: 20001, gid: 20001, home: "/arc/home/alice", shell: "/bin/sh" }, groups: [{ name: "alice", gid: 20001 }] },
   resources: { coresRequest: 1, coresLimit: 8, ramRequestGB: 4, ramLimitGB: 32, gpus: 0, fixed: false, ...over },
   hostname: "h", workingDir: "/arc/home/alice", mounts: [], logPath: "/data/logs/ab/abcdefgh.log", deadlineSeconds, registryAuth: null,
 });

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, type SessionJson } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
@@ -71,5 +72,35 @@ describe("authentication", () => {
     for (const f of readdirSync(t.dataDir).filter((n) => n.startsWith("skyrun.db"))) {
       expect(readFileSync(`${t.dataDir}/${f}`).includes(alice.token)).toBe(false);
     }
+  });
+});
+
+describe("path traversal is refused before it reaches a path (issue 3)", () => {
+  it.each([
+    ["name", { name: "../../etc" }],
+    ["name", { name: "a/b" }],
+    ["image", { image: "localhost/../../etc/passwd" }],
+    ["image", { image: "../etc/passwd" }],
+    ["image", { image: "localhost/skyrun-demo:../../x" }],
+    ["image", { image: "localhost/%2e%2e/x" }],
+  ])("POST with a traversing %s → 400 naming it", async (parameter, form) => {
+    const r = await request("POST", `${t.base()}/session`, { token: alice.token, form: { name: "ok", image: DEMO_IMAGE, ...form } });
+    expect(r.status, r.text).toBe(400);
+    expect(r.text).toContain(`'${parameter}'`);
+  });
+
+  it.each(["..%2F..%2Fetc%2Fpasswd", "%2e%2e", "..", "abcdefgh%00"])("GET /session/%s → 404, never a file", async (id) => {
+    const r = await request("GET", `${t.base()}/session/${id}?view=logs`, { token: alice.token });
+    expect([400, 404]).toContain(r.status);
+    expect(r.text).not.toContain("root:");
+  });
+
+  it("refuses user and group names that would climb out of /arc", async () => {
+    const { addUser, parseGroupSpec } = await import("../../../src/identity/user-admin.js");
+    for (const name of ["../evil", "a/b", ".hidden", ""]) {
+      await expect(addUser(t.server.store, { name, groups: [] })).rejects.toThrow(/user name/);
+    }
+    for (const spec of ["../x:5000", "a/b:5000", "..:5000"]) expect(() => parseGroupSpec(spec)).toThrow(/group/);
+    expect(readdirSync(`${t.dataDir}/arc`).sort()).toEqual(["home", "projects"]);
   });
 });

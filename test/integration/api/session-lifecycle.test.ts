@@ -59,7 +59,7 @@ describe("a session's life", () => {
     expect(out.slice(4, 7)).toEqual(["/arc/home/alice", "/arc/home/alice", "/arc/home/alice"]);
     expect(out[7]).toBe(`alice ${id} ${id}`);
     expect(out[8]).toBe("2");
-    expect(out[9]).toMatch(/^drwx------\s+\d+\s+20001\s+20001/);
+    expect(out[9]).toMatch(/^drwx------\s+\d+\s+alice\s+alice\s/); // names from the job's /etc/passwd (issue 3)
     const home = statSync(`${t.dataDir}/arc/home/alice`);
     expect(home.uid).toBe(20001);
     expect(existsSync(`${t.dataDir}/scratch/${id}`)).toBe(false); // removed when the job ended

@@ -1,0 +1,105 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type Docker from "dockerode";
+import { mergeGroup, mergePasswd } from "../../domain/posix-accounts.js";
+import type { BindMount, RunRequest } from "../executor.js";
+import { statusCodeOf, toExecutorError } from "./engine-errors.js";
+
+/** The image's own account files, as text ("" when the image has none). */
+interface ImageAccountFiles {
+  readonly passwd: string;
+  readonly group: string;
+}
+
+/** Image ids whose files are remembered; images are few, and each entry is a few KB. */
+const MAX_CACHED_IMAGES = 256;
+
+/** The content of the first regular file in a tar stream (the Engine API's archive format). */
+function firstFileOfTar(tar: Buffer): string {
+  if (tar.length < 512) return "";
+  const type = String.fromCharCode(tar[156] ?? 0x30);
+  // A symlinked /etc/passwd cannot be followed from outside the container: treat it as absent.
+  if (type !== "0" && type !== "\0") return "";
+  const size = parseInt(tar.subarray(124, 136).toString("latin1").replace(/\0.*$/s, "").trim(), 8);
+  if (!Number.isFinite(size) || size <= 0) return "";
+  return tar.subarray(512, 512 + size).toString("utf8");
+}
+
+async function readArchiveFile(container: Docker.Container, path: string): Promise<string> {
+  try {
+    const stream = await container.getArchive({ path });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return firstFileOfTar(Buffer.concat(chunks));
+  } catch (e) {
+    if (statusCodeOf(e) === 404) return "";
+    throw e;
+  }
+}
+
+/**
+ * Gives each job an `/etc/passwd` and `/etc/group` that name its user and groups,
+ * whatever the image's own files say. The image's files are read once per image id,
+ * from a container that is created and never started (the Engine API archive), and
+ * remembered; the merged files are written per job and mounted read-only.
+ */
+export interface JobAccountFiles {
+  /** Writes the job's files and returns the mounts for them. The image must be present. */
+  prepare(run: RunRequest): Promise<BindMount[]>;
+  /** Removes the job's files. Idempotent. */
+  remove(jobId: string): void;
+}
+
+export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => string): JobAccountFiles {
+  const cache = new Map<string, ImageAccountFiles>();
+
+  async function imageFiles(image: string): Promise<ImageAccountFiles> {
+    let id: string;
+    try {
+      id = (await docker.getImage(image).inspect()).Id;
+    } catch (e) {
+      throw toExecutorError(e, "inspecting the image");
+    }
+    const cached = cache.get(id);
+    if (cached) return cached;
+    let container: Docker.Container;
+    try {
+      // Never started; an entrypoint is given so images without CMD can be created too.
+      container = await docker.createContainer({ Image: id, name: `skyrun-accounts-${randomBytes(6).toString("hex")}`, Entrypoint: ["/nonexistent"], Labels: { "skyrun.accounts-probe": "true" }, HostConfig: { NetworkMode: "none" } });
+    } catch (e) {
+      throw toExecutorError(e, "reading the image's /etc/passwd");
+    }
+    try {
+      const files = { passwd: await readArchiveFile(container, "/etc/passwd"), group: await readArchiveFile(container, "/etc/group") };
+      if (cache.size >= MAX_CACHED_IMAGES) cache.delete(cache.keys().next().value!);
+      cache.set(id, files);
+      return files;
+    } catch (e) {
+      throw toExecutorError(e, "reading the image's /etc/passwd");
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  return {
+    async prepare(run) {
+      const files = await imageFiles(run.image);
+      const dir = dirOf(run.jobId);
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const passwd = join(dir, "passwd");
+      const group = join(dir, "group");
+      writeFileSync(passwd, mergePasswd(files.passwd, run.accounts), { mode: 0o644 });
+      writeFileSync(group, mergeGroup(files.group, run.accounts), { mode: 0o644 });
+      chmodSync(passwd, 0o644);
+      chmodSync(group, 0o644);
+      return [
+        { source: passwd, target: "/etc/passwd", readOnly: true },
+        { source: group, target: "/etc/group", readOnly: true },
+      ];
+    },
+    remove(jobId) {
+      rmSync(dirOf(jobId), { recursive: true, force: true });
+    },
+  };
+}
