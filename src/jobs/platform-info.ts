@@ -1,7 +1,7 @@
 import { invalid } from "../domain/errors.js";
 import { SESSION_TYPES } from "../domain/create-request.js";
 import type { ResourceContext } from "../domain/resources.js";
-import { canListImages, canReportCapacity } from "../executors/executor.js";
+import { canReportCapacity } from "../executors/executor.js";
 import type { CatalogImage } from "../images/image-catalog.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
