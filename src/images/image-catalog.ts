@@ -1,3 +1,4 @@
+import { isAppError } from "../domain/errors.js";
 import type { Logger } from "pino";
 import type { ImageReference } from "../domain/image-reference.js";
 import { createRegistryClient, RegistryAuthRequired, type RegistryClient, type RegistryEndpoint } from "./registry-client.js";
@@ -138,7 +139,9 @@ export function createImageCatalog(deps: { localImages: () => Promise<readonly L
 
   return {
     async list() {
+      // An unreachable engine is a 503, not a quietly shorter list: its images are most of what runs here.
       const local = await deps.localImages().catch((e: unknown) => {
+        if (isAppError(e) && e.code === "EXECUTOR_UNAVAILABLE") throw e;
         log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not list the engine's images");
         return [];
       });

@@ -24,6 +24,7 @@ beforeAll(async () => {
         podmanEnv: { CONTAINERS_REGISTRIES_CONF: registry.registriesConf },
       },
       sessions: { deadlineSeconds: 600, renewSeconds: 1200 },
+      registries: [{ host: registry.host, insecure: true }],
     },
   });
   alice = await t.addUser("alice", { uid: 20001, groups: ["astro:30001", "survey:30002"] });
