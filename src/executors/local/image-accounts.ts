@@ -45,8 +45,8 @@ async function readArchiveFile(container: Docker.Container, path: string): Promi
  * remembered; the merged files are written per job and mounted read-only.
  */
 export interface JobAccountFiles {
-  /** Writes the job's files and returns the mounts for them. The image must be present. */
-  prepare(run: RunRequest): Promise<BindMount[]>;
+  /** Writes the job's files and returns the mounts for them. The image (with this id) must be present. */
+  prepare(run: RunRequest, imageId: string): Promise<BindMount[]>;
   /** Removes the job's files. Idempotent. */
   remove(jobId: string): void;
 }
@@ -54,13 +54,7 @@ export interface JobAccountFiles {
 export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => string): JobAccountFiles {
   const cache = new Map<string, ImageAccountFiles>();
 
-  async function imageFiles(image: string): Promise<ImageAccountFiles> {
-    let id: string;
-    try {
-      id = (await docker.getImage(image).inspect()).Id;
-    } catch (e) {
-      throw toExecutorError(e, "inspecting the image");
-    }
+  async function imageFiles(id: string): Promise<ImageAccountFiles> {
     const cached = cache.get(id);
     if (cached) return cached;
     let container: Docker.Container;
@@ -83,8 +77,8 @@ export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => 
   }
 
   return {
-    async prepare(run) {
-      const files = await imageFiles(run.image);
+    async prepare(run, imageId) {
+      const files = await imageFiles(imageId);
       const dir = dirOf(run.jobId);
       mkdirSync(dir, { recursive: true, mode: 0o755 });
       const passwd = join(dir, "passwd");

@@ -81,6 +81,27 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     if (jobId && !exitReported.has(jobId)) void reportExit(jobId, new Date()).catch(() => undefined);
   });
   const accountFiles = createJobAccountFiles(docker, o.accountsDir);
+  /**
+   * Image name → id, remembered for a few seconds: a burst of jobs on one image asks
+   * the engine once instead of once per job. A stale entry costs nothing worse than a
+   * failed create, which is reported as such.
+   */
+  const imageIds = new Map<string, { id: string; atMs: number }>();
+  const IMAGE_ID_TTL_MS = 10_000;
+  async function imageIdOf(image: string): Promise<string | undefined> {
+    const hit = imageIds.get(image);
+    if (hit && Date.now() - hit.atMs < IMAGE_ID_TTL_MS) return hit.id;
+    try {
+      const id = (await docker.getImage(image).inspect()).Id;
+      imageIds.set(image, { id, atMs: Date.now() });
+      if (imageIds.size > 1000) imageIds.delete(imageIds.keys().next().value!);
+      return id;
+    } catch (e) {
+      imageIds.delete(image);
+      if (statusCodeOf(e) === 404) return undefined;
+      throw toExecutorError(e, "inspecting the image");
+    }
+  }
   const insecure = new Set(o.insecureRegistries ?? []);
 
   async function inspectExit(jobId: JobId): Promise<{ exitCode: number; oomKilled: boolean; startedAt: Date | null; finishedAt: Date | null; error: string } | undefined> {
@@ -245,18 +266,18 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     async submit(run: RunRequest): Promise<SubmitResult> {
       const name = containerNameOf(run.jobId);
-      const present = await docker.getImage(run.image).inspect().then(() => true, (e: unknown) => {
-        if (statusCodeOf(e) === 404) return false;
-        throw toExecutorError(e, "inspecting the image");
-      });
+      let imageId = await imageIdOf(run.image);
       if (isEngineLocal(run.image)) {
-        if (!present) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on this machine's container engine (images without a registry host, or under localhost/, are never pulled; see GET /image)`);
-      } else if (run.registryAuth !== null || !present) {
+        if (imageId === undefined) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on this machine's container engine (images without a registry host, or under localhost/, are never pulled; see GET /image)`);
+      } else if (run.registryAuth !== null || imageId === undefined) {
         // A private image is pulled with the user's credentials every time, so a cached copy
         // never lets someone without access run it (Kubernetes' AlwaysPullImages).
         await pullImage(docker, run, listener, { insecure: insecure.has(parseImageReference(run.image).host ?? "") });
+        imageIds.delete(run.image);
+        imageId = await imageIdOf(run.image);
+        if (imageId === undefined) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on the engine after pulling it`);
       }
-      const accountMounts = await accountFiles.prepare(run);
+      const accountMounts = await accountFiles.prepare(run, imageId);
       await createAndStart({ ...run, mounts: [...run.mounts, ...accountMounts] });
       return { handle: name, startedAt: new Date() };
     },

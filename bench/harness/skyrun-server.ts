@@ -1,0 +1,88 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const CLI = join(ROOT, "bin/skyrun.js");
+
+export interface SkyrunServer {
+  readonly url: string;
+  readonly token: string;
+  readonly dataDir: string;
+  readonly pid: number;
+  /** Resident memory of the server process, MB. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export interface SkyrunServerOptions {
+  readonly root: string;
+  readonly engineSocket: string;
+  readonly cores: number;
+  readonly ramGB: number;
+  /** Extra `skyrun.yaml` settings, as YAML text. */
+  readonly configYaml?: string;
+  /** Reuse a data directory that already holds a store (the list-at-scale scenario). */
+  readonly dataDir?: string;
+  readonly user?: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+const cli = (args: string[]) => execFileSync("node", [CLI, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+
+/** Starts the built `skyrun server` as its own process, with a user and a token, as an operator would. */
+export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer> {
+  const dataDir = o.dataDir ?? join(o.root, `skyrun-${Date.now()}`);
+  mkdirSync(dataDir, { recursive: true });
+  if (o.configYaml) execFileSync("sh", ["-c", `cat > ${JSON.stringify(join(dataDir, "skyrun.yaml"))}`], { input: o.configYaml });
+  const user = o.user ?? "bench";
+  try {
+    cli(["users", "add", user, "--data-dir", dataDir]);
+  } catch { /* already there (a prepared store) */ }
+  const token = cli(["tokens", "create", user, "--data-dir", dataDir]).trim().split("\n").at(-1)!;
+  const port = await freePort();
+  const child: ChildProcess = spawn("node", [CLI, "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--cores", String(o.cores), "--ram", String(o.ramGB), "--no-tls"], {
+    env: { ...process.env, SKYRUN_PODMAN_SOCKET: o.engineSocket, SKYRUN_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (b: Buffer) => { stderr += b.toString(); });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`skyrun exited: ${stderr}`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`skyrun did not answer: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    token,
+    dataDir,
+    pid: child.pid!,
+    rssMb() {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
+      return Number(kb) / 1024;
+    },
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => {
+        if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+        resolve();
+      });
+      child.kill("SIGTERM");
+    }),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * skyrun's benchmarks, side by side with the peer a user would pick instead (bare
+ * Podman, Slurm), on this machine, in one run:
+ *
+ *   npm run bench -- [--quick | --smoke] [--out FILE] [--keep]
+ *
+ * The full run writes bench/results/<date>.md and refreshes the table in the README;
+ * --out writes the seven headline figures as JSON. Progress goes to stderr.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "commander";
+import { pino } from "pino";
+import { ensureEngineSocket, writeContainersConf } from "../src/executors/local/engine-socket.js";
+import { describeMachine } from "./harness/machine.js";
+import { note, step } from "./harness/progress.js";
+import { round } from "./harness/stats.js";
+import type { BenchContext, BenchMode, ScenarioResult } from "./scenarios/bench-context.js";
+import { SIZES } from "./scenarios/bench-context.js";
+import { dispatchOverhead } from "./scenarios/dispatch.js";
+import { listAtScale } from "./scenarios/list-at-scale.js";
+import { barePodmanMakespanMs, describeMakespan, skyrunMakespanMs } from "./scenarios/makespan.js";
+import { replicasRequest } from "./scenarios/replicas.js";
+import { slurmMakespanMs, slurmSubmitRate, startBenchSlurm, SLURM_TUNING } from "./scenarios/slurm-peer.js";
+import { skyrunSubmitRate } from "./scenarios/submit-rate.js";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const IMAGE = "localhost/skyrun-demo:latest";
+
+/** The headline figures, with the goals of the benchmark issue. */
+const GOALS = {
+  submit_rate_ratio_vs_sbatch: { goal: ">= 5", ok: (v: number) => v >= 5 },
+  replicas_10000_seconds: { goal: "<= 1", ok: (v: number) => v <= 1 },
+  dispatch_overhead_ms_p50: { goal: "<= 50", ok: (v: number) => v <= 50 },
+  makespan_ratio_vs_bare_podman: { goal: "<= 1.2", ok: (v: number) => v <= 1.2 },
+  makespan_ratio_slurm_vs_skyrun: { goal: ">= 10", ok: (v: number) => v >= 10 },
+  list_p99_ms_at_scale: { goal: "<= 50", ok: (v: number) => v <= 50 },
+  rss_mb_at_scale: { goal: "<= 300", ok: (v: number) => v <= 300 },
+} as const;
+type Key = keyof typeof GOALS;
+
+async function main(argv: string[]): Promise<void> {
+  const o = new Command("bench").option("--quick", "a run under 5 minutes").option("--smoke", "a few jobs per scenario (CI)").option("--out <file>", "write the headline figures as JSON").option("--keep", "keep the scratch directory").parse(argv).opts<{ quick?: boolean; smoke?: boolean; out?: string; keep?: boolean }>();
+  const mode: BenchMode = o.smoke ? "smoke" : o.quick ? "quick" : "full";
+  const root = `/tmp/skyrun-bench-${process.pid}`;
+  mkdirSync(root, { recursive: true });
+  const started = Date.now();
+  note(`mode ${mode}; scratch in ${root}`);
+
+  const containersConf = join(root, "containers.conf");
+  writeContainersConf(containersConf);
+  const engineSocket = await ensureEngineSocket({ socketPath: "", stateDir: join(root, "podman"), log: pino({ level: "warn" }) });
+  const ctx: BenchContext = { mode, root, engineSocket, containersConf, image: IMAGE };
+  const slurm = await step("slurm: starting a one-node cluster", () => startBenchSlurm(root));
+  const sections: string[] = [];
+  const out = {} as Record<Key, number>;
+  try {
+    const submit = await skyrunSubmitRate(ctx);
+    const sbatch = await slurmSubmitRate(ctx, slurm);
+    out.submit_rate_ratio_vs_sbatch = submit.metrics.skyrunCreatesPerSecond! / sbatch.metrics.sbatchPerSecond!;
+    sections.push(section("Submission rate", submit, sbatch, `Ratio: **${round(out.submit_rate_ratio_vs_sbatch)}×** sbatch.`));
+
+    const replicas = await replicasRequest(ctx);
+    out.replicas_10000_seconds = replicas.metrics.replicasSeconds!;
+    sections.push(section("One request for 10,000 replicas", replicas));
+
+    const dispatch = await dispatchOverhead(ctx);
+    out.dispatch_overhead_ms_p50 = dispatch.metrics.dispatchOverheadMsP50!;
+    sections.push(section("Dispatch overhead", dispatch));
+
+    const n = SIZES[mode].makespanJobs;
+    const skyrunMs = await skyrunMakespanMs(ctx);
+    const podmanMs = await barePodmanMakespanMs(ctx);
+    const slurmMs = await slurmMakespanMs(ctx, slurm);
+    out.makespan_ratio_vs_bare_podman = skyrunMs / podmanMs;
+    out.makespan_ratio_slurm_vs_skyrun = slurmMs / skyrunMs;
+    sections.push(["### Makespan of trivial container jobs, 2 cores", "",
+      `- ${describeMakespan("skyrun (replicas request, 1 core each)", n, skyrunMs)}`,
+      `- ${describeMakespan("bare `podman run --rm` (parallelism 2)", n, podmanMs)}`,
+      `- ${describeMakespan("Slurm (`sbatch --wrap 'podman run --rm …'`, one node, 2 CPUs)", n, slurmMs)}`,
+      `- skyrun / bare podman: **${round(out.makespan_ratio_vs_bare_podman)}**; Slurm / skyrun: **${round(out.makespan_ratio_slurm_vs_skyrun)}**.`, ""].join("\n"));
+
+    const list = await listAtScale(ctx);
+    out.list_p99_ms_at_scale = list.metrics.listP99Ms!;
+    out.rss_mb_at_scale = list.metrics.rssMb!;
+    sections.push(section("Listing with a large store", list));
+  } finally {
+    await slurm.stop();
+    if (!o.keep) rmSync(root, { recursive: true, force: true });
+  }
+
+  const minutes = (Date.now() - started) / 60_000;
+  const table = resultsTable(out);
+  process.stdout.write(table);
+  if (o.out) writeFileSync(o.out, JSON.stringify(Object.fromEntries((Object.keys(GOALS) as Key[]).map((k) => [k, round(out[k], 3)])), null, 2) + "\n");
+  if (mode === "full") {
+    const date = new Date().toISOString().slice(0, 10);
+    writeFileSync(join(ROOT, `bench/results/${date}.md`), document(date, table, sections, minutes));
+    refreshReadme(table, date);
+    note(`wrote bench/results/${date}.md and refreshed the README table`);
+  }
+  note(`finished in ${round(minutes, 1)} min`);
+}
+
+function section(title: string, ...parts: (ScenarioResult | string)[]): string {
+  const lines = parts.flatMap((p) => (typeof p === "string" ? [p] : p.details));
+  return [`### ${title}`, "", ...lines.map((l) => `- ${l}`), ""].join("\n");
+}
+
+function resultsTable(out: Record<Key, number>): string {
+  const rows = (Object.keys(GOALS) as Key[]).map((k) => `| \`${k}\` | ${round(out[k], 3)} | ${GOALS[k].goal} | ${GOALS[k].ok(out[k]) ? "met" : "**not met**"} |`);
+  return ["| figure | measured | goal | |", "|---|---|---|---|", ...rows, ""].join("\n");
+}
+
+function document(date: string, table: string, sections: string[], minutes: number): string {
+  const machine = Object.entries(describeMachine()).map(([k, v]) => `- ${k}: ${v}`).join("\n");
+  return [
+    `# skyrun benchmark, ${date}`, "",
+    "Every pair ran on the same machine, one after the other, with the same image (`localhost/skyrun-demo:latest`, busybox), the same parallelism and the same `containers.conf` (runc, cgroupfs).", "",
+    "## Machine", "", machine, "",
+    "## Results", "", table,
+    ...sections,
+    "## The peer's tuning", "",
+    "Slurm ran as a one-node cluster started by the harness, configured as Slurm's *High Throughput Computing Administration Guide* advises:", "",
+    ...SLURM_TUNING.map((l) => `- \`${l}\``), "",
+    "## Reproduce", "",
+    "```sh", "sudo bash scripts/setup-system.sh --test   # Podman, Slurm, munge", "npm ci && npm run build", "npm run bench            # this document (full run)", "npm run bench -- --quick --out quick.json", "```", "",
+    `The full run took ${round(minutes, 1)} minutes.`, "",
+  ].join("\n");
+}
+
+function refreshReadme(table: string, date: string): void {
+  const path = join(ROOT, "README.md");
+  const readme = readFileSync(path, "utf8");
+  const block = `<!-- bench:start -->\nLatest full run (${date}, \`npm run bench\`; details in [bench/results/${date}.md](bench/results/${date}.md)):\n\n${table}<!-- bench:end -->`;
+  writeFileSync(path, readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
+}
+
+main(process.argv).catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

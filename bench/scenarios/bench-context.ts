@@ -1,0 +1,25 @@
+/** How big a run is: smoke (CI, seconds), quick (< 5 minutes), full (the published figures). */
+export type BenchMode = "smoke" | "quick" | "full";
+
+export interface BenchContext {
+  readonly mode: BenchMode;
+  /** Scratch space for data directories and stores. */
+  readonly root: string;
+  readonly engineSocket: string;
+  /** The containers.conf both skyrun's Podman and the bare podman runs use. */
+  readonly containersConf: string;
+  readonly image: string;
+}
+
+/** The sizes of each scenario per mode. */
+export const SIZES = {
+  smoke: { submits: 300, sbatchSubmits: 30, replicas: 10_000, dispatchSamples: 5, makespanJobs: 10, finished: 20_000, queued: 2_000, listRequests: 100 },
+  quick: { submits: 3_000, sbatchSubmits: 300, replicas: 10_000, dispatchSamples: 15, makespanJobs: 40, finished: 200_000, queued: 20_000, listRequests: 400 },
+  full: { submits: 20_000, sbatchSubmits: 1_000, replicas: 10_000, dispatchSamples: 40, makespanJobs: 1_000, finished: 1_000_000, queued: 100_000, listRequests: 1_000 },
+} as const satisfies Record<BenchMode, Record<string, number>>;
+
+/** One scenario's outcome: the figures, and lines for the results document. */
+export interface ScenarioResult {
+  readonly metrics: Record<string, number>;
+  readonly details: readonly string[];
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { JobId } from "../../src/domain/ids.js";
+import { NEVER, type Job } from "../../src/domain/job.js";
+import { openStore } from "../../src/store/open-store.js";
+import { HttpClient } from "../harness/http-client.js";
+import { note, step } from "../harness/progress.js";
+import { startSkyrun } from "../harness/skyrun-server.js";
+import { round, summarize } from "../harness/stats.js";
+import { SIZES, type BenchContext, type ScenarioResult } from "./bench-context.js";
+
+const USERS = 1000;
+const LISTER = "lister";
+const BATCH = 5000;
+
+const id = (n: number): JobId => `b${n.toString(36).padStart(7, "0")}` as JobId;
+
+function job(n: number, owner: string, over: Partial<Job>): Job {
+  return {
+    id: id(n), owner: { username: owner, uid: 20_000 + (n % USERS), gid: 20_000 + (n % USERS), groups: [] },
+    name: `job-${n}`, image: "localhost/skyrun-demo:latest", type: "headless", command: ["python"], args: ["/arc/projects/x/run.py", `--id=${n}`],
+    env: [["MODE", "batch"]], resources: { coresRequest: 2, coresLimit: 2, ramRequestGB: 4, ramLimitGB: 4, gpus: 0, fixed: true },
+    dependsOn: [], priority: 0, state: "queued", reason: null, exitCode: null, createdAt: new Date(), startedAt: null, finishedAt: null,
+    deadlineSeconds: 1_209_600, visibleUntil: NEVER, executor: "local", runHandle: null, arrayId: null, replicaIndex: null, replicaCount: null,
+    sealedRegistryAuth: null, submitSeq: n, ...over,
+  };
+}
+
+/**
+ * Fills a store through skyrun's own store code: finished sessions (most long ago, a
+ * few within the listing hour) and queued ones that ask for more than the server
+ * offers, so they stay queued; 1000 users plus the one who lists.
+ */
+async function buildStore(dataDir: string, finished: number, queued: number): Promise<void> {
+  const store = await openStore({ driver: "sqlite", path: join(dataDir, "skyrun.db") });
+  const now = Date.now();
+  let n = 0;
+  const flush = async (batch: Job[]) => { if (batch.length > 0) await store.jobs.insertMany(batch.splice(0)); };
+  const batch: Job[] = [];
+  const owner = (i: number) => (i % (USERS + 1) === USERS ? LISTER : `u${String(i % (USERS + 1)).padStart(4, "0")}`);
+  for (let i = 0; i < finished; i++, n++) {
+    const recent = i % 100 === 0; // 1 % finished within the last hour: still listed
+    const end = recent ? now - 60_000 : now - 2 * 86_400_000 - i;
+    batch.push(job(n, owner(i), { state: i % 10 === 0 ? "failed" : "succeeded", exitCode: i % 10 === 0 ? 1 : 0, createdAt: new Date(end - 120_000), startedAt: new Date(end - 60_000), finishedAt: new Date(end), visibleUntil: new Date(end + 3_600_000) }));
+    if (batch.length >= BATCH) await flush(batch);
+    if (i % 100_000 === 0 && i > 0) note(`  ${i} finished sessions stored`);
+  }
+  for (let i = 0; i < queued; i++, n++) {
+    batch.push(job(n, owner(i), { createdAt: new Date(now - 600_000 + i) }));
+    if (batch.length >= BATCH) await flush(batch);
+  }
+  await flush(batch);
+  await store.close();
+}
+
+/** p99 of a user listing their sessions with a large store behind, and the server's memory in that state. */
+export async function listAtScale(ctx: BenchContext): Promise<ScenarioResult> {
+  const { finished, queued, listRequests } = SIZES[ctx.mode];
+  const dataDir = join(ctx.root, `scale-${Date.now()}`);
+  mkdirSync(dataDir, { recursive: true });
+  await step(`store: ${finished} finished and ${queued} queued sessions`, () => buildStore(dataDir, finished, queued));
+  const started = performance.now();
+  const server = await startSkyrun({ root: ctx.root, engineSocket: ctx.engineSocket, cores: 1, ramGB: 4, dataDir, user: LISTER });
+  const startupSeconds = (performance.now() - started) / 1000;
+  const http = new HttpClient(server.url, server.token, 1);
+  try {
+    const sizes: number[] = [];
+    const latencies = await step(`skyrun: ${listRequests} listings by one user`, async () => {
+      for (let i = 0; i < 20; i++) await http.send("GET", "/skaha/v0/session"); // warm-up
+      const out: number[] = [];
+      for (let i = 0; i < listRequests; i++) {
+        const t0 = performance.now();
+        const r = await http.send("GET", "/skaha/v0/session");
+        out.push(performance.now() - t0);
+        if (r.status !== 200) throw new Error(`list failed: ${r.status}`);
+        if (i === 0) sizes.push((JSON.parse(r.text) as unknown[]).length);
+      }
+      return summarize(out);
+    });
+    const rss = server.rssMb();
+    const scale = ctx.mode === "full" ? "" : ` (a ${ctx.mode} run builds a smaller store than the full run's 1,000,000 + 100,000)`;
+    return {
+      metrics: { listP99Ms: latencies.p99, rssMb: rss },
+      details: [
+        `Store: ${finished} finished and ${queued} queued sessions over ${USERS + 1} users${scale}; the lister sees ${sizes[0] ?? "?"} sessions (their queued ones and those finished within the hour). Server start-up with this store: ${round(startupSeconds, 1)} s.`,
+        `GET /session, ${listRequests} times: p50 ${round(latencies.p50)} ms, p95 ${round(latencies.p95)} ms, **p99 ${round(latencies.p99)} ms**.`,
+        `Server resident memory in that state: **${round(rss, 0)} MB**.`,
+      ],
+    };
+  } finally {
+    http.close();
+    await server.stop();
+  }
+}
