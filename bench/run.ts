@@ -7,6 +7,7 @@
  * The full run writes bench/results/<date>.md and refreshes the table in the README;
  * --out writes the seven headline figures as JSON. Progress goes to stderr.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -86,6 +87,8 @@ async function main(argv: string[]): Promise<void> {
     sections.push(section("Listing with a large store", list));
   } finally {
     await slurm.stop();
+    // The Podman service this run started (detached, so skyrun restarts keep it) ends with the run.
+    spawnSync("pkill", ["-f", `podman system service --time=0 unix://${join(root, "podman")}/podman.sock`]);
     if (!o.keep) rmSync(root, { recursive: true, force: true });
   }
 

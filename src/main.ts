@@ -99,6 +99,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     listingTtlSeconds: config.sessions.listingTtlSeconds,
     retentionSeconds: config.sessions.retentionSeconds,
     purgeIntervalMs: config.sessions.purgeIntervalSeconds * 1000,
+    reconcileIntervalMs: config.scheduler.reconcileIntervalSeconds * 1000,
     stopGraceSeconds: config.local.stopTimeoutSeconds,
   });
   const images = createImageCatalog({

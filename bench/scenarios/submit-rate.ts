@@ -13,7 +13,8 @@ const CONCURRENCY = 16;
  */
 export async function skyrunSubmitRate(ctx: BenchContext): Promise<ScenarioResult> {
   const n = SIZES[ctx.mode].submits;
-  const server = await startSkyrun({ root: ctx.root, engineSocket: ctx.engineSocket, cores: 1, ramGB: 4 });
+  // No per-user queued limit: the full run queues 100,000 sessions for one user.
+  const server = await startSkyrun({ root: ctx.root, engineSocket: ctx.engineSocket, cores: 1, ramGB: 4, configYaml: "scheduler:\n  limits:\n    maxQueuedJobs: 0\n" });
   const http = new HttpClient(server.url, server.token, CONCURRENCY);
   try {
     await http.createSession({ name: "blocker", image: ctx.image, cores: "1", ram: "1", cmd: "sleep", args: "36000" });

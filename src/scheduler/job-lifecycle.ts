@@ -16,8 +16,12 @@ export const demandOf = (job: Job): Demand => ({ cores: job.resources.coresReque
 
 /** setTimeout's ceiling; longer deadlines are re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** A run in `starting` younger than this is still being launched; reconciliation leaves it alone. */
-const LAUNCH_GRACE_MS = 60_000;
+/**
+ * Launches that failed as "engine unavailable" while the engine answered everything
+ * else: after this many in a row the job fails with the engine's words instead of
+ * coming back to the head of the queue forever.
+ */
+const MAX_LAUNCH_RETRIES = 5;
 
 export interface LifecycleSettings {
   readonly listingTtlSeconds: number;
@@ -58,6 +62,9 @@ export class JobLifecycle {
   /** Runs skyrun itself stopped, so a SIGKILL exit is not mistaken for an OOM kill. */
   private readonly stoppedBySkyrun = new Set<JobId>();
   private readonly deadlineKills = new Set<JobId>();
+  /** Jobs whose submit is in flight here: the reconciler must not judge them by the engine's (partial) view. */
+  private readonly launching = new Set<JobId>();
+  private readonly launchRetries = new Map<JobId, number>();
 
   constructor(private readonly d: LifecycleDeps, private readonly s: LifecycleSettings) {}
 
@@ -76,12 +83,16 @@ export class JobLifecycle {
 
   private async submit(job: Job): Promise<void> {
     let submitted: SubmitResult;
+    this.launching.add(job.id);
     try {
       submitted = await this.d.executor.submit(await this.d.buildRunRequest(job));
     } catch (e) {
       await this.onLaunchError(job, e);
       return;
+    } finally {
+      this.launching.delete(job.id);
     }
+    this.launchRetries.delete(job.id);
     const { handle, startedAt } = submitted;
     if (startedAt) {
       const running = await this.d.store.jobs.transition(job.id, ["starting"], "running", { startedAt, runHandle: handle }, ev.started(startedAt));
@@ -103,7 +114,11 @@ export class JobLifecycle {
   private async onLaunchError(job: Job, e: unknown): Promise<void> {
     const err = isAppError(e) ? e : undefined;
     const message = err?.message ?? toError(e).message;
-    if ((err as ExecutorError | undefined)?.code === "EXECUTOR_UNAVAILABLE") {
+    const unavailable = (err as ExecutorError | undefined)?.code === "EXECUTOR_UNAVAILABLE";
+    // The engine still answers (its event stream is up), yet this job's launch keeps failing: count it.
+    const retries = unavailable && this.d.executor.isAvailable() ? (this.launchRetries.get(job.id) ?? 0) + 1 : 0;
+    if (unavailable && retries < MAX_LAUNCH_RETRIES) {
+      if (retries > 0) this.launchRetries.set(job.id, retries);
       const now = this.d.clock.now();
       const back = await this.d.store.jobs.transition(job.id, ["starting"], "queued", { reason: `${message}; will retry` }, ev.requeued(now, `${message}; will retry`));
       this.d.ledger.release(job.id);
@@ -115,9 +130,11 @@ export class JobLifecycle {
       }
       return;
     }
-    this.d.log.info({ jobId: job.id, err: message }, "run rejected");
+    this.launchRetries.delete(job.id);
+    this.d.log.info({ jobId: job.id, err: message, attempts: retries || 1 }, "run rejected");
     const now = this.d.clock.now();
-    if (!(await this.finishAs(job.id, ["starting"], "failed", { reason: message, finishedAt: now, startedAt: null }, ev.launchFailed(now, message)))) {
+    const why = retries >= MAX_LAUNCH_RETRIES ? `could not start after ${retries} attempts: ${message}` : message;
+    if (!(await this.finishAs(job.id, ["starting"], "failed", { reason: why, finishedAt: now, startedAt: null }, ev.launchFailed(now, why)))) {
       await this.finishDeletedLaunch(job.id);
     }
   }
@@ -338,10 +355,10 @@ export class JobLifecycle {
    * Compares live jobs with what the engine knows and settles the differences: runs
    * that ended while nobody listened, runs that vanished, deletions to finish.
    */
-  async reconcile(options: { includeFresh?: boolean } = {}): Promise<void> {
+  async reconcile(): Promise<void> {
     const active = await this.d.store.jobs.listLive();
-    const nowMs = this.d.clock.now().getTime();
-    const candidates = active.filter((j) => options.includeFresh || j.state !== "starting" || nowMs - j.createdAt.getTime() > LAUNCH_GRACE_MS);
+    // A launch in flight is between calls to the engine; the reconciler would see half of it.
+    const candidates = active.filter((j) => !this.launching.has(j.id));
     if (candidates.length === 0) return;
     const statuses = await this.d.executor.statuses(candidates.map(refOf));
     for (const job of candidates) await this.applyStatus(job, statuses.get(job.id));

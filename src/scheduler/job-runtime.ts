@@ -207,7 +207,7 @@ export function createJobRuntime(d: JobRuntimeDeps, s: JobRuntimeSettings): JobR
           if (stopping) return; // the engine keeps the state; the next start replays it
           track(lifecycle.handleRunEvent(event).catch((e: unknown) => log.error({ jobId: event.jobId, err: toError(e).message }, "run event handling failed")));
         });
-        await lifecycle.reconcile({ includeFresh: true });
+        await lifecycle.reconcile();
       } catch (e) {
         log.warn({ err: toError(e).message }, "container engine not reachable at start; jobs wait until it is");
       }

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { makeCliHome, runCli } from "../support/cli-runner.js";
 import { DEMO_IMAGE } from "../support/paths.js";
 import { startTestServer, type TestServer, type TestUser } from "../support/test-server.js";
-import { makeTestPki, startTlsGateway, type TestPki, type TlsGateway } from "../support/tls-gateway.js";
+import { makeTestPki, type TestPki } from "../support/tls-gateway.js";
 
 // Logging in, saved settings and their precedence, and certificate authentication from
 // the command line. Every test has its own HOME, so nothing leaks in from the machine.
@@ -13,16 +13,20 @@ import { makeTestPki, startTlsGateway, type TestPki, type TlsGateway } from "../
 let t: TestServer;
 let alice: TestUser;
 let pki: TestPki;
-let gateway: TlsGateway;
+/** skyrun over its own HTTPS, trusting the test PKI for client and proxy certificates. */
+let secure: TestServer;
+let ca: string;
 
 beforeAll(async () => {
   t = await startTestServer();
   alice = await t.addUser("alice", { uid: 20601 });
   pki = makeTestPki("alice");
-  gateway = await startTlsGateway({ pki, target: t.url, tokens: { alice: alice.token } });
+  secure = await startTestServer({ tls: { clientCaFile: pki.caCert } });
+  await secure.addUser("alice", { uid: 20601, dn: "/O=skyrun test/CN=alice" });
+  ca = secure.caFile!;
 });
 afterAll(async () => {
-  await gateway.close();
+  await secure.close();
   await t.close();
 });
 
@@ -95,15 +99,15 @@ describe("certificates from the command line", () => {
   it("logs in with a proxy certificate and a private CA, saves their paths, and runs a job over TLS", async () => {
     const home = makeCliHome();
     const env = { HOME: home };
-    const login = await runCli(["login", gateway.url, "--cert", pki.proxyPem, "--ca", pki.caCert], { env });
+    const login = await runCli(["login", secure.url, "--cert", pki.proxyPem, "--ca", ca], { env });
     expect(login.code, login.stderr).toBe(0);
     expect(login.stdout).toContain("with a certificate");
-    expect(parseYaml(readFileSync(join(home, ".config", "skyrun", "config.yaml"), "utf8"))).toEqual({ url: gateway.url, cert: pki.proxyPem, ca: pki.caCert });
+    expect(parseYaml(readFileSync(join(home, ".config", "skyrun", "config.yaml"), "utf8"))).toEqual({ url: secure.url, cert: pki.proxyPem, ca });
     const r = await runCli(["run", "--follow", DEMO_IMAGE, "--", "echo", "over", "tls"], { env });
     expect(r).toMatchObject({ code: 0, stdout: "over tls\n" });
     const version = JSON.parse((await runCli(["version", "-o", "json"], { env })).stdout) as { client: string; server: { kind: string; url: string } };
-    expect(version).toEqual({ client: "0.1.0", server: { kind: "skyrun", version: "0.1.0", url: `${gateway.url}/skaha/v1` } });
-    expect((await runCli(["version"], { env })).stdout).toBe(`skyrun CLI 0.1.0\nserver: skyrun 0.1.0 at ${gateway.url}/skaha/v1\n`);
+    expect(version).toEqual({ client: "0.1.0", server: { kind: "skyrun", version: "0.1.0", url: `${secure.url}/skaha/v1` } });
+    expect((await runCli(["version"], { env })).stdout).toBe(`skyrun CLI 0.1.0\nserver: skyrun 0.1.0 at ${secure.url}/skaha/v1\n`);
   });
 
   it("uses ~/.ssl/cadcproxy.pem when nothing else is configured, as the platform's client does", async () => {
@@ -111,17 +115,17 @@ describe("certificates from the command line", () => {
     const { mkdirSync, copyFileSync } = await import("node:fs");
     mkdirSync(join(home, ".ssl"));
     copyFileSync(pki.proxyPem, join(home, ".ssl", "cadcproxy.pem"));
-    const r = await runCli(["ps", "-a", "-o", "json"], { env: { HOME: home, SKYRUN_URL: gateway.url, SKYRUN_CA: pki.caCert } });
+    const r = await runCli(["ps", "-a", "-o", "json"], { env: { HOME: home, SKYRUN_URL: secure.url, SKYRUN_CA: ca } });
     expect(r.code, r.stderr).toBe(0);
     expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
   });
 
   it("explains an untrusted server certificate and a missing certificate file", async () => {
-    const untrusted = await runCli(["ps"], { env: { SKYRUN_URL: gateway.url, SKYRUN_CERT: pki.proxyPem } });
+    const untrusted = await runCli(["ps"], { env: { SKYRUN_URL: secure.url, SKYRUN_CERT: pki.proxyPem } });
     expect(untrusted.code).toBe(4);
     expect(untrusted.stderr).toContain("is not trusted");
     expect(untrusted.stderr).toContain("--ca FILE");
-    const missing = await runCli(["ps", "--cert", "/nonexistent/cadcproxy.pem", "--url", gateway.url]);
+    const missing = await runCli(["ps", "--cert", "/nonexistent/cadcproxy.pem", "--url", secure.url]);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toBe("skyrun: The certificate file /nonexistent/cadcproxy.pem does not exist.\n");
   });

@@ -1,22 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { get as httpsGet } from "node:https";
-import { createServer } from "node:net";
 import { inject } from "vitest";
 import { waitUntil } from "./http.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
+export { freePort } from "./free-port.js";
 
 /** Runs `skyrun …` as a user would (the built CLI) and returns stdout. */
 export function skyrunCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): string {

@@ -116,9 +116,23 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
         error: engineMay(info.State.Error) ?? "",
       };
     } catch (e) {
-      if (statusCodeOf(e) === 404) return undefined;
+      if (await isGone(jobId, e)) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * Did a call fail because the container no longer exists? Podman says so with 404, or
+   * with 500 "does not exist in database" when it was removed mid-call; ask the engine
+   * rather than read its words.
+   */
+  async function isGone(jobId: JobId, e: unknown): Promise<boolean> {
+    const status = statusCodeOf(e);
+    if (status === 404) return true;
+    if (status === undefined || status < 500) return false;
+    const name = containerNameOf(jobId);
+    const listed = await docker.listContainers({ all: true, filters: { name: [name] } }).catch(() => undefined);
+    return listed !== undefined && !listed.some((c) => c.Names.some((n) => n.replace(/^\//, "") === name));
   }
 
   /** Reports a job's exit once, with the engine's exit code and OOM flag. */
@@ -224,10 +238,16 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       jobOfContainer.set(created.id, run.jobId);
     } catch (e) {
       const status = statusCodeOf(e);
-      if (status === 409) {
-        // Already created by an earlier attempt: submit is idempotent per job.
-        const info = await docker.getContainer(name).inspect();
-        if (info.State.Running || info.State.Status === "exited") return;
+      // Submit is idempotent per job: if our container exists, an earlier attempt made it.
+      // Podman reports the name clash as 409, or as 500 when it finds it in its storage.
+      const existing = await docker.getContainer(name).inspect().catch(() => undefined);
+      const labels = existing ? engineMay(existing.Config.Labels) ?? {} : {};
+      if (existing && (labels[LABEL_MANAGED] !== o.instanceId || labels[LABEL_JOB] !== run.jobId)) {
+        throw new ExecutorError("EXECUTOR_REJECTED", `a container named ${name} exists on the engine and is not this job's; remove it`, { cause: e });
+      }
+      if (existing) {
+        jobOfContainer.set(existing.Id, run.jobId);
+        if (existing.State.Running || existing.State.Status === "exited") return;
       } else if (status === 404) {
         throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not available: ${engineMessage(e)}`, { cause: e });
       } else {
@@ -312,8 +332,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       try {
         await docker.getContainer(containerNameOf(jobId)).stop({ t: graceSeconds });
       } catch (e) {
-        const status = statusCodeOf(e);
-        if (status === 304 || status === 404) return;
+        if (statusCodeOf(e) === 304 || (await isGone(jobId, e))) return;
         throw toExecutorError(e, "stopping the container");
       }
     },
@@ -325,7 +344,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
       } catch (e) {
-        if (statusCodeOf(e) === 404) return;
+        if (await isGone(jobId, e)) return;
         throw toExecutorError(e, "removing the container");
       }
     },
@@ -335,7 +354,7 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       try {
         stats = await docker.getContainer(containerNameOf(jobId)).stats({ stream: false });
       } catch (e) {
-        if (statusCodeOf(e) === 404) return undefined;
+        if (await isGone(jobId, e)) return undefined;
         throw toExecutorError(e, "reading container statistics");
       }
       const nowMs = Date.now();

@@ -66,6 +66,22 @@ describe("fairness", () => {
   });
 });
 
+describe("reconciliation", () => {
+  it("never takes a launch in flight for a lost run: a burst under a busy reconciler all succeeds", async () => {
+    // Regression: the reconciler judged "starting" jobs by their age since submission, so in a
+    // long queue it put launches in flight back in the queue, and their relaunch looped.
+    const s = await server({ capacity: { cores: 2, ramGB: 8 }, scheduler: { reconcileIntervalSeconds: 0.1 } });
+    const alice = await s.addUser("alice");
+    const r = await request("POST", `${s.base()}/session`, { token: alice.token, form: { name: "burst", image: DEMO_IMAGE, replicas: "30", cores: "1", ram: "1", cmd: "true" } });
+    const ids = r.text.trim().split("\n");
+    const done = await Promise.all(ids.map((id) => waitForStatus(s.base(), alice.token, id, ["Succeeded", "Failed"], 120_000)));
+    expect(done.filter((d) => d.status !== "Succeeded").map((d) => d.statusMessage)).toEqual([]);
+    for (const id of ids.slice(-5)) {
+      expect((await request("GET", `${s.base()}/session/${id}?view=events`, { token: alice.token })).text).not.toContain("BackOff");
+    }
+  });
+});
+
 describe("per-user limits", () => {
   it("keeps a user to their running-jobs limit and says so", async () => {
     const s = await server({ capacity: { cores: 4, ramGB: 8 }, scheduler: { limits: { maxRunningJobs: 1 } } });

@@ -1,0 +1,25 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TEST_ROOT } from "../support/paths.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * A smoke of the benchmark harness, as CI runs it: every scenario with a few jobs,
+ * skyrun beside bare Podman and a real one-node Slurm. It checks that the harness
+ * produces its seven figures; it never judges a timing.
+ */
+describe("the benchmark harness", () => {
+  it("runs every scenario in smoke mode and writes the seven headline figures as JSON", () => {
+    const out = join(mkdtempSync(join(TEST_ROOT, "bench-")), "smoke.json");
+    execFileSync("npx", ["tsx", "bench/run.ts", "--smoke", "--out", out], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], timeout: 15 * 60_000 });
+    const figures = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
+    expect(Object.keys(figures).sort()).toEqual([
+      "dispatch_overhead_ms_p50", "list_p99_ms_at_scale", "makespan_ratio_slurm_vs_skyrun", "makespan_ratio_vs_bare_podman",
+      "replicas_10000_seconds", "rss_mb_at_scale", "submit_rate_ratio_vs_sbatch",
+    ]);
+    for (const [key, value] of Object.entries(figures)) expect(Number.isFinite(value), key).toBe(true);
+  }, 20 * 60_000);
+});
