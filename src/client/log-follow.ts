@@ -1,4 +1,5 @@
 import { AbortedError } from "./client-error.js";
+import { abortablePause } from "./abortable-pause.js";
 import { isDoneStatus } from "../contracts/session.js";
 
 /** The last `lines` lines of a text (a trailing newline does not count as a line). */
@@ -34,16 +35,6 @@ export interface PollOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-const pause = (ms: number, signal: AbortSignal | undefined) => new Promise<void>((resolve) => {
-  const timer = setTimeout(done, ms);
-  function done() {
-    signal?.removeEventListener("abort", done);
-    clearTimeout(timer);
-    resolve();
-  }
-  signal?.addEventListener("abort", done, { once: true });
-});
-
 /**
  * Follows a log on a server that has no follow mode (the platform answers the whole log
  * each time): polls, yields only the bytes not yet seen, and stops once the session is
@@ -74,6 +65,6 @@ export async function* pollLogs(source: LogSnapshotSource, o: PollOptions = {}):
     }
     seen = text;
     if (isDoneStatus(status)) return;
-    await pause(o.pollIntervalMs ?? 2000, o.signal);
+    await abortablePause(o.pollIntervalMs ?? 2000, o.signal);
   }
 }

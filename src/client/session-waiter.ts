@@ -1,4 +1,5 @@
 import { hasStartedStatus, isDoneStatus, isFailedStatus, type SessionJson } from "../contracts/session.js";
+import { abortablePause } from "./abortable-pause.js";
 import { AbortedError, ApiError, ClientError } from "./client-error.js";
 
 /** `running`: until each session has started (or already ended); `done`: until each has ended. */
@@ -46,16 +47,6 @@ export interface SessionSource {
 
 /** Up to this many ids are polled one by one; more are read from one listing. */
 const LIST_THRESHOLD = 4;
-
-const pause = (ms: number, signal: AbortSignal | undefined) => new Promise<void>((resolve) => {
-  const timer = setTimeout(done, ms);
-  function done() {
-    signal?.removeEventListener("abort", done);
-    clearTimeout(timer);
-    resolve();
-  }
-  signal?.addEventListener("abort", done, { once: true });
-});
 
 /**
  * Polls until every session reached the target, the timeout passed, or the signal
@@ -118,7 +109,7 @@ export async function waitForSessions(source: SessionSource, ids: readonly strin
       };
     }
     const left = o.timeoutMs === undefined ? interval : Math.max(0, Math.min(interval, o.timeoutMs - elapsedMs));
-    await pause(left, o.signal);
+    await abortablePause(left, o.signal);
     interval = Math.min(maxPause, Math.round(interval * 1.5));
   }
 }

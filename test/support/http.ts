@@ -13,19 +13,21 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
-/** One HTTP request with fetch; forms are x-www-form-urlencoded with repeated keys kept. */
-export async function request(method: string, url: string, o: RequestOptions = {}): Promise<TestResponse> {
+/** Headers and body of a request: a bearer token, a form (repeated keys kept) or JSON. */
+export function encodeRequest(o: RequestOptions): { headers: Record<string, string>; body: string | undefined } {
   const headers: Record<string, string> = { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers };
-  let body: string | undefined;
   if (o.form) {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(o.form)) for (const item of Array.isArray(v) ? v : [v]) p.append(k, item);
-    body = p.toString();
-    headers["content-type"] = "application/x-www-form-urlencoded";
-  } else if (o.json !== undefined) {
-    body = JSON.stringify(o.json);
-    headers["content-type"] = "application/json";
+    return { headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: p.toString() };
   }
+  if (o.json !== undefined) return { headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(o.json) };
+  return { headers, body: undefined };
+}
+
+/** One HTTP request with fetch; forms are x-www-form-urlencoded with repeated keys kept. */
+export async function request(method: string, url: string, o: RequestOptions = {}): Promise<TestResponse> {
+  const { headers, body } = encodeRequest(o);
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
-import type { TestResponse } from "./http.js";
+import { encodeRequest, type TestResponse } from "./http.js";
 
 export interface TlsRequestOptions {
   /** CA file the server's certificate must chain to. */
@@ -25,14 +25,7 @@ function splitPem(text: string): { cert: string; key: string } {
 /** One HTTPS request with a client certificate (or none), read whole; a fresh connection each time. */
 export function tlsRequest(method: string, url: string, o: TlsRequestOptions): Promise<TestResponse> {
   const client = o.pemFile ? splitPem(readFileSync(o.pemFile, "utf8")) : o.certFile && o.keyFile ? { cert: readFileSync(o.certFile, "utf8"), key: readFileSync(o.keyFile, "utf8") } : undefined;
-  const headers: Record<string, string> = { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers };
-  let body: string | undefined;
-  if (o.form) {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(o.form)) for (const item of Array.isArray(v) ? v : [v]) p.append(k, item);
-    body = p.toString();
-    headers["content-type"] = "application/x-www-form-urlencoded";
-  }
+  const { headers, body } = encodeRequest(o);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca: readFileSync(o.caFile), ...(client ?? {}), agent: false }, (res) => {
       const chunks: Buffer[] = [];
