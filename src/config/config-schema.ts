@@ -58,6 +58,11 @@ export const ConfigSchema = z.object({
     usageChargeIntervalSeconds: z.number().positive().default(10),
     /** At most this many queued jobs are examined in one scheduling pass. */
     backfillDepth: z.number().int().positive().default(1000),
+    /**
+     * While every core is taken, the runs of this many jobs next in line are created on the
+     * engine, not started, so a freed core starts one without waiting for its creation. 0 = off.
+     */
+    prepareAhead: z.number().int().min(0).max(64).default(4),
     /** How often live runs are compared with the engine (catches runs removed behind skyrun's back). */
     reconcileIntervalSeconds: z.number().positive().default(30),
     /** Per-user limits; 0 = no limit. Over a running limit a job waits; over the queued limit a submission gets 429. */

@@ -86,6 +86,13 @@ export interface Executor {
    * two runs. A run that has not started yet reports it later with a `started` event.
    */
   submit(run: RunRequest): Promise<SubmitResult>;
+  /**
+   * Optional: creates the run without starting it, for a job next in line, so that its
+   * `submit` only has to start it. Best effort, never throws: when it could not prepare
+   * (the image must be pulled first, the engine refused), `submit` does all the work.
+   * `release` undoes it.
+   */
+  prepare?(run: RunRequest): Promise<void>;
   /** The engine's view of these runs; a run it does not know is `vanished`. */
   statuses(runs: readonly RunRef[]): Promise<Map<JobId, RunStatus>>;
   /** Stops a run (SIGTERM, then SIGKILL after `graceSeconds`). Idempotent: unknown or finished runs resolve. */

@@ -81,6 +81,19 @@ export class JobLifecycle {
     await this.submit(starting);
   }
 
+  /**
+   * Creates a queued job's run ahead of its start (the scheduler asks for the jobs next
+   * in line). Best effort: without it, the start does all the work.
+   */
+  async prepare(jobId: JobId): Promise<void> {
+    const job = await this.d.store.jobs.get(jobId);
+    if (!this.d.executor.prepare || job?.state !== "queued") return;
+    await this.d.executor.prepare(await this.d.buildRunRequest(job));
+    // Deleted while it was being prepared: its release may have run before the run existed.
+    const now = await this.d.store.jobs.get(jobId);
+    if (!now || isTerminal(now.state)) await this.releaseEngineSide(now ?? job);
+  }
+
   private async submit(job: Job): Promise<void> {
     let submitted: SubmitResult;
     this.launching.add(job.id);
@@ -233,9 +246,10 @@ export class JobLifecycle {
     this.stoppedBySkyrun.delete(job.id);
     this.deadlineKills.delete(job.id);
     this.d.ledger.release(job.id);
-    await this.releaseEngineSide(job);
     this.d.notifier.changed(job);
+    // The next job may start while this run's container is being removed.
     this.d.finished(job);
+    await this.releaseEngineSide(job);
   }
 
   private async releaseEngineSide(job: Job): Promise<void> {

@@ -16,6 +16,8 @@ export interface SchedulerSettings {
   readonly agingSeconds: number;
   /** At most this many queued jobs are examined in one pass (Slurm's bf_max_job_test). */
   readonly backfillDepth: number;
+  /** How many jobs next in line have their runs created ahead of their start (0: none). */
+  readonly prepareAhead: number;
   readonly limits: UserLimits;
 }
 
@@ -36,6 +38,9 @@ const ENGINE_BACKOFF_MS = 1000;
 const POSITION_LIMIT = 10_000;
 /** Positions are recounted at most this often when someone asks. */
 const POSITION_TTL_MS = 1000;
+
+/** Jobs that lost their place keep their prepared runs; at this many times `prepareAhead` of them, no more are prepared. */
+const PREPARED_BOUND_FACTOR = 4;
 
 const gb = (n: number): string => `${Math.round(n * 100) / 100}`;
 
@@ -66,6 +71,8 @@ export class Scheduler {
   private engineBackoffUntil = 0;
   private backoffTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Queued jobs whose runs were prepared ahead (see prepareNext). */
+  private readonly prepared = new Set<JobId>();
 
   constructor(private readonly d: SchedulerDeps, private readonly s: SchedulerSettings) {
     const capacity = d.ledger.total;
@@ -107,6 +114,7 @@ export class Scheduler {
   /** Removes a queued or waiting job (deleted, or failed by a dependency). */
   remove(id: JobId): QueueEntry | undefined {
     const entry = this.ready.remove(id) ?? this.blocked.remove(id);
+    this.prepared.delete(id);
     if (entry) {
       this.count(entry.owner, -1);
       this.structureChanged = true;
@@ -190,6 +198,24 @@ export class Scheduler {
     this.arrivals.length = 0;
     // 5. Launch.
     for (const entry of admitted) this.launch(entry, nowMs);
+    this.prepareNext();
+  }
+
+  /**
+   * Lets the engine create the runs of the jobs next in line (no capacity is used: they
+   * are not started). A job that loses its place keeps its prepared run until it starts
+   * or is deleted; past a bound on those, nothing more is prepared.
+   */
+  private prepareNext(): void {
+    if (this.s.prepareAhead === 0 || !this.d.executor.prepare || this.d.executor.queuesItself) return;
+    if (this.prepared.size >= this.s.prepareAhead * PREPARED_BOUND_FACTOR) return;
+    let looked = 0;
+    for (const entry of this.ready.inOrder()) {
+      if (++looked > this.s.prepareAhead) break;
+      if (this.prepared.has(entry.id)) continue;
+      this.prepared.add(entry.id);
+      this.d.track(this.d.lifecycle().prepare(entry.id).catch((e: unknown) => this.d.log.warn({ jobId: entry.id, err: e }, "preparing a run ahead failed")));
+    }
   }
 
   /** 2–4: the full walk in queue order. Returns the jobs admitted. */
@@ -261,6 +287,7 @@ export class Scheduler {
 
   private launch(entry: QueueEntry, nowMs: number): void {
     this.ready.remove(entry.id);
+    this.prepared.delete(entry.id);
     this.count(entry.owner, -1);
     if (this.reservation?.id === entry.id) this.reservation = undefined;
     // Already held by tryAdmit; a pass-through engine gets the job without a capacity check but still holds it.

@@ -54,6 +54,9 @@ const parseTime = (s: string | undefined): Date | null => {
  * (`start`, `die`), never by polling; after a reconnect the current state of every
  * skyrun container is replayed so nothing missed is lost.
  */
+/** Two CPU readings closer than this are too noisy to divide; the average since the start is used instead. */
+const MIN_CPU_SAMPLE_MS = 500;
+
 export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOptions): Executor & ImageListing {
   const docker = new Docker({ socketPath: o.socketPath });
   const log = deps.log.child({ executor: "local" });
@@ -230,12 +233,13 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     await replayCurrentState();
   }
 
-  async function createAndStart(run: RunRequest): Promise<void> {
+  /** Creates the job's container; an existing one of this job is adopted. Resolves true when that one already runs or ran. */
+  async function createRun(run: RunRequest): Promise<boolean> {
     const name = containerNameOf(run.jobId);
-    const spec = toContainerSpec(run, o.network, o.instanceId);
     try {
-      const created = await docker.createContainer(spec);
+      const created = await docker.createContainer(toContainerSpec(run, o.network, o.instanceId));
       jobOfContainer.set(created.id, run.jobId);
+      return false;
     } catch (e) {
       const status = statusCodeOf(e);
       // Submit is idempotent per job: if our container exists, an earlier attempt made it.
@@ -247,15 +251,16 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       }
       if (existing) {
         jobOfContainer.set(existing.Id, run.jobId);
-        if (existing.State.Running || existing.State.Status === "exited") return;
-      } else if (status === 404) {
-        throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not available: ${engineMessage(e)}`, { cause: e });
-      } else {
-        throw toExecutorError(e, "creating the container");
+        return existing.State.Running || existing.State.Status === "exited";
       }
+      if (status === 404) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not available: ${engineMessage(e)}`, { cause: e });
+      throw toExecutorError(e, "creating the container");
     }
+  }
+
+  async function startRun(jobId: JobId): Promise<void> {
     try {
-      await docker.getContainer(name).start();
+      await docker.getContainer(containerNameOf(jobId)).start();
     } catch (e) {
       const status = statusCodeOf(e);
       if (status === 304) return; // already started
@@ -266,6 +271,34 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
       throw toExecutorError(e, "starting the container");
     }
   }
+
+  /** The image's id on the engine, pulling it first when the run must (private images always, others when missing). */
+  async function imageForRun(run: RunRequest): Promise<string> {
+    let imageId = await imageIdOf(run.image);
+    if (isEngineLocal(run.image)) {
+      if (imageId === undefined) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on this machine's container engine (images without a registry host, or under localhost/, are never pulled; see GET /image)`);
+    } else if (run.registryAuth !== null || imageId === undefined) {
+      // A private image is pulled with the user's credentials every time, so a cached copy
+      // never lets someone without access run it (Kubernetes' AlwaysPullImages).
+      await pullImage(docker, run, listener, { insecure: insecure.has(parseImageReference(run.image).host ?? "") });
+      imageIds.delete(run.image);
+      imageId = await imageIdOf(run.image);
+      if (imageId === undefined) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on the engine after pulling it`);
+    }
+    return imageId;
+  }
+
+  /** With the job's account files mounted. */
+  async function withAccounts(run: RunRequest, imageId: string): Promise<RunRequest> {
+    return { ...run, mounts: [...run.mounts, ...(await accountFiles.prepare(run, imageId))] };
+  }
+
+  /**
+   * Containers created ahead of their start (`prepare`), by job: resolves true when the
+   * container is there to be started. Only images already on the engine and without
+   * registry credentials are prepared, so no pull and no access check is skipped.
+   */
+  const prepared = new Map<JobId, Promise<boolean>>();
 
   return {
     kind: "local",
@@ -284,21 +317,34 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
 
     isAvailable: () => available,
 
+    async prepare(run: RunRequest): Promise<void> {
+      if (prepared.has(run.jobId) || run.registryAuth !== null) return;
+      const creating = (async () => {
+        const imageId = await imageIdOf(run.image);
+        if (imageId === undefined) return false; // to be pulled: submit does it
+        return !(await createRun(await withAccounts(run, imageId)));
+      })().catch((e: unknown) => {
+        log.debug({ jobId: run.jobId, err: engineMessage(e) }, "could not prepare the run ahead; it is created when it starts");
+        return false;
+      });
+      prepared.set(run.jobId, creating);
+      await creating;
+    },
+
     async submit(run: RunRequest): Promise<SubmitResult> {
       const name = containerNameOf(run.jobId);
-      let imageId = await imageIdOf(run.image);
-      if (isEngineLocal(run.image)) {
-        if (imageId === undefined) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on this machine's container engine (images without a registry host, or under localhost/, are never pulled; see GET /image)`);
-      } else if (run.registryAuth !== null || imageId === undefined) {
-        // A private image is pulled with the user's credentials every time, so a cached copy
-        // never lets someone without access run it (Kubernetes' AlwaysPullImages).
-        await pullImage(docker, run, listener, { insecure: insecure.has(parseImageReference(run.image).host ?? "") });
-        imageIds.delete(run.image);
-        imageId = await imageIdOf(run.image);
-        if (imageId === undefined) throw new ExecutorError("EXECUTOR_REJECTED", `image ${run.image} is not on the engine after pulling it`);
+      const ahead = prepared.get(run.jobId);
+      prepared.delete(run.jobId);
+      if (ahead && (await ahead)) {
+        try {
+          await startRun(run.jobId);
+          return { handle: name, startedAt: new Date() };
+        } catch (e) {
+          if (!(await isGone(run.jobId, (e as Error).cause))) throw e; // removed by hand meanwhile: create it anew
+        }
       }
-      const accountMounts = await accountFiles.prepare(run, imageId);
-      await createAndStart({ ...run, mounts: [...run.mounts, ...accountMounts] });
+      const alreadyStarted = await createRun(await withAccounts(run, await imageForRun(run)));
+      if (!alreadyStarted) await startRun(run.jobId);
       return { handle: name, startedAt: new Date() };
     },
 
@@ -338,6 +384,9 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
     },
 
     async release({ jobId }: RunRef): Promise<void> {
+      // A preparation in flight would create the container after this removal.
+      await prepared.get(jobId);
+      prepared.delete(jobId);
       cpuSamples.delete(jobId);
       for (const [cid, jid] of jobOfContainer) if (jid === jobId) jobOfContainer.delete(cid);
       accountFiles.remove(jobId);
@@ -357,14 +406,18 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
         if (await isGone(jobId, e)) return undefined;
         throw toExecutorError(e, "reading container statistics");
       }
-      const nowMs = Date.now();
+      // The engine's own reading time: ours would add the call's latency, which varies under load.
+      const readAtMs = Date.parse(engineMay(stats.read) ?? "");
+      const nowMs = Number.isFinite(readAtMs) && readAtMs > 0 ? readAtMs : Date.now();
       const cpuNs = stats.cpu_stats.cpu_usage.total_usage;
       const previous = cpuSamples.get(jobId);
-      cpuSamples.set(jobId, { cpuNs, atMs: nowMs });
       let cores: number;
-      if (previous && nowMs > previous.atMs) {
+      if (previous && nowMs - previous.atMs >= MIN_CPU_SAMPLE_MS) {
         cores = (cpuNs - previous.cpuNs) / ((nowMs - previous.atMs) * 1e6);
+        cpuSamples.set(jobId, { cpuNs, atMs: nowMs });
       } else {
+        // No sample yet, or one too recent to divide by: the average since the start.
+        if (!previous) cpuSamples.set(jobId, { cpuNs, atMs: nowMs });
         const started = (await inspectExit(jobId))?.startedAt;
         cores = started && nowMs > started.getTime() ? cpuNs / ((nowMs - started.getTime()) * 1e6) : 0;
       }

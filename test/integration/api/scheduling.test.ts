@@ -1,6 +1,7 @@
 /** Issue 4: order, fairness, backfill, limits, arrays, dependencies and stats, with real containers. */
+import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { request, waitForStatus, type SessionJson } from "../../support/http.js";
+import { request, waitForStatus, waitUntil, type SessionJson } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
 
@@ -79,6 +80,50 @@ describe("reconciliation", () => {
     for (const id of ids.slice(-5)) {
       expect((await request("GET", `${s.base()}/session/${id}?view=events`, { token: alice.token })).text).not.toContain("BackOff");
     }
+  });
+});
+
+describe("runs prepared ahead", () => {
+  /** The state of a job's container on the engine, or "none". */
+  const containerState = (id: string): string => {
+    try {
+      return execFileSync("podman", ["inspect", "--format", "{{.State.Status}}", `skyrun-${id}`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return "none";
+    }
+  };
+
+  it("creates the next jobs' containers while the core is taken, starts them in order, and removes a deleted one's", async () => {
+    const s = await server({ capacity: { cores: 1, ramGB: 8 }, scheduler: { prepareAhead: 2 } });
+    const alice = await s.addUser("alice");
+    const blocker = await create(s, alice, { cmd: "sleep", args: "300" });
+    await waitForStatus(s.base(), alice.token, blocker, ["Running"]);
+    const next = [await create(s, alice, { cmd: "echo", args: "one" }), await create(s, alice, { cmd: "echo", args: "two" }), await create(s, alice, { cmd: "echo", args: "three" })];
+    // The two next in line are created (not started); the third waits for its turn.
+    await waitUntil("the two next in line to be prepared", async () => (next.slice(0, 2).every((id) => containerState(id) === "created") ? true : undefined));
+    expect(containerState(next[2]!)).toBe("none");
+    expect((await get(s, alice, next[0]!)).status).toBe("Pending");
+    // Deleting a prepared job removes its container.
+    await request("DELETE", `${s.base()}/session/${next[0]}`, { token: alice.token });
+    await waitUntil("the deleted job's container to be removed", async () => (containerState(next[0]!) === "none" ? true : undefined));
+    await request("DELETE", `${s.base()}/session/${blocker}`, { token: alice.token });
+    const done = await Promise.all(next.slice(1).map((id) => waitForStatus(s.base(), alice.token, id, ["Succeeded", "Failed"])));
+    expect(done.map((d) => d.status)).toEqual(["Succeeded", "Succeeded"]);
+    const logs = await Promise.all(next.slice(1).map(async (id) => (await request("GET", `${s.base()}/session/${id}?view=logs`, { token: alice.token })).text));
+    expect(logs).toEqual(["two\n", "three\n"]);
+    expect(Date.parse(done[0]!.startTime as string)).toBeLessThanOrEqual(Date.parse(done[1]!.startTime as string));
+  });
+
+  it("prepares nothing when prepareAhead is 0", async () => {
+    const s = await server({ capacity: { cores: 1, ramGB: 8 }, scheduler: { prepareAhead: 0 } });
+    const alice = await s.addUser("alice");
+    const blocker = await create(s, alice, { cmd: "sleep", args: "300" });
+    await waitForStatus(s.base(), alice.token, blocker, ["Running"]);
+    const queued = await create(s, alice, { cmd: "true" });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(containerState(queued)).toBe("none");
+    await request("DELETE", `${s.base()}/session/${blocker}`, { token: alice.token });
+    expect((await waitForStatus(s.base(), alice.token, queued, ["Succeeded"])).status).toBe("Succeeded");
   });
 });
 
