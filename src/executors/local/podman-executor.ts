@@ -48,15 +48,15 @@ const parseTime = (s: string | undefined): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
+/** Two CPU readings closer than this are too noisy to divide; the average since the start is used instead. */
+const MIN_CPU_SAMPLE_MS = 500;
+
 /**
  * The local executor: one container per job on Podman (or any Engine-API-compatible
  * engine) through its socket. State changes arrive from the engine's event stream
  * (`start`, `die`), never by polling; after a reconnect the current state of every
  * skyrun container is replayed so nothing missed is lost.
  */
-/** Two CPU readings closer than this are too noisy to divide; the average since the start is used instead. */
-const MIN_CPU_SAMPLE_MS = 500;
-
 export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOptions): Executor & ImageListing {
   const docker = new Docker({ socketPath: o.socketPath });
   const log = deps.log.child({ executor: "local" });
