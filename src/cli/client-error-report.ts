@@ -59,3 +59,9 @@ export function exitForFailures(errors: readonly ClientError[]): number {
 
 /** The first line of an error's report: for per-item lines on stderr. */
 export const shortReason = (e: ClientError): string => reportClientError(e).message.split("\n")[0]!;
+
+/** Writes one stderr line per failed item (`skyrun: <key>: <reason>`) and returns the exit status they earn together. */
+export function reportItemFailures(failed: readonly { readonly key: string; readonly error: ClientError }[]): number {
+  for (const x of failed) process.stderr.write(`skyrun: ${x.key}: ${shortReason(x.error)}\n`);
+  return exitForFailures(failed.map((x) => x.error));
+}

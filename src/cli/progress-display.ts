@@ -66,18 +66,16 @@ export function createProgressDisplay(o: ProgressOptions): ProgressDisplay {
       },
     };
   }
-  let last = "";
   let lastShown = "";
   return {
     update(done, total, counts) {
       const line = `${o.label}: ${done}/${total} | ${formatCounts(counts)}`;
-      last = line;
       if (line === lastShown) return;
       lastShown = line;
       stream.write(`${line} | ${seconds(Date.now() - started)}\n`);
     },
     stop() {
-      if (last !== lastShown) stream.write(`${last} | ${seconds(Date.now() - started)}\n`);
+      // Every change was written as it came.
     },
   };
 }

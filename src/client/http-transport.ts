@@ -1,5 +1,6 @@
 import { Agent, fetch, type Response } from "undici";
 import { SKYRUN_VERSION_HEADER } from "../contracts/platform.js";
+import { abortablePause } from "./abortable-pause.js";
 import { AbortedError, ApiError, ClientError, ConnectionError, TlsError } from "./client-error.js";
 import { mayRetry, retryDelayMs, type RetryPolicy } from "./retry-policy.js";
 import type { TlsMaterial } from "./tls-credentials.js";
@@ -115,13 +116,6 @@ function retryAfterSeconds(headers: HeaderBag): number | undefined {
 
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
-const sleep = (ms: number, signal: AbortSignal | undefined) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) return reject(new AbortedError("Aborted."));
-  const timer = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms);
-  const onAbort = () => { clearTimeout(timer); reject(new AbortedError("Aborted.")); };
-  signal?.addEventListener("abort", onAbort, { once: true });
-});
-
 /**
  * HTTP for the SDK: base URL, credentials (Bearer token and/or client certificate),
  * per-attempt timeout, retries with backoff ({@link mayRetry}), and one error type per
@@ -219,7 +213,8 @@ export class HttpTransport {
         else if (attemptState.timedOut) error = new ConnectionError(`No answer from ${new URL(url).origin} within ${Math.round(this.o.timeoutMs / 1000)} s.`, "TIMEOUT", url, false, { cause: e });
         else error = toTransportError(e, url, this.o.tls?.cert !== undefined);
         if (attempt >= this.o.retry.retries || !mayRetry(error, call.idempotent)) throw error;
-        await sleep(retryDelayMs(this.o.retry, attempt, error), call.signal);
+        await abortablePause(retryDelayMs(this.o.retry, attempt, error), call.signal);
+        if (isAborted(call.signal)) throw new AbortedError("Aborted.");
       } finally {
         clearTimeout(timer);
       }

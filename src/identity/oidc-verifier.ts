@@ -70,9 +70,11 @@ function explain(e: unknown, s: OidcSettings): AppError {
 export function createOidcVerifier(s: OidcSettings): OidcVerifier {
   let keys: Promise<JWTVerifyGetKey> | undefined;
   const keySet = (): Promise<JWTVerifyGetKey> => {
-    keys ??= (s.jwksUri ? Promise.resolve(new URL(s.jwksUri)) : discoverJwksUri(s.issuer))
-      .then((url) => createRemoteJWKSet(url, { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: 30_000, cacheMaxAge: 600_000 }));
-    keys.catch(() => { keys = undefined; });
+    if (!keys) {
+      keys = (s.jwksUri ? Promise.resolve(new URL(s.jwksUri)) : discoverJwksUri(s.issuer))
+        .then((url) => createRemoteJWKSet(url, { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: 30_000, cacheMaxAge: 600_000 }));
+      keys.catch(() => { keys = undefined; });
+    }
     return keys;
   };
   return {

@@ -85,6 +85,8 @@ export function createImageCatalog(deps: { localImages: () => Promise<readonly L
     o.registries.map((r) => [r.host, { client: createRegistryClient(r), repositories: r.repositories }]),
   );
   let registryImages: CatalogImage[] = [];
+  /** The ids of `registryImages`, for the check on every session created. */
+  let registryIds = new Set<string>();
   const checks = new Map<string, { public: boolean; atMs: number }>();
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -129,6 +131,7 @@ export function createImageCatalog(deps: { localImages: () => Promise<readonly L
       }
     }
     registryImages = next;
+    registryIds = new Set(next.map((i) => i.id));
     checks.clear();
   }
 
@@ -157,7 +160,7 @@ export function createImageCatalog(deps: { localImages: () => Promise<readonly L
       if (!entry) return false;
       const reference = image.digest ?? image.tag ?? "latest";
       const id = `${image.host}/${image.path}:${reference}`;
-      if (!image.digest && registryImages.some((i) => i.id === id)) return true;
+      if (!image.digest && registryIds.has(id)) return true;
       const cached = checks.get(id);
       if (cached && Date.now() - cached.atMs < CHECK_TTL_MS) return cached.public;
       let readable = false;

@@ -5,7 +5,6 @@ import { canReportCapacity } from "../executors/executor.js";
 import type { CatalogImage } from "../images/image-catalog.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
-export { IMAGE_TYPES_LABEL } from "../images/image-catalog.js";
 
 export function resourceContext(deps: Pick<JobServiceDeps, "context">): ResourceContext {
   return deps.context;

@@ -65,6 +65,8 @@ export class JobLifecycle {
   /** Jobs whose submit is in flight here: the reconciler must not judge them by the engine's (partial) view. */
   private readonly launching = new Set<JobId>();
   private readonly launchRetries = new Map<JobId, number>();
+  /** Preparations of queued jobs' runs (see `prepare`), with the request each built. */
+  private readonly preparing = new Map<JobId, Promise<RunRequest | undefined>>();
 
   constructor(private readonly d: LifecycleDeps, private readonly s: LifecycleSettings) {}
 
@@ -83,22 +85,36 @@ export class JobLifecycle {
 
   /**
    * Creates a queued job's run ahead of its start (the scheduler asks for the jobs next
-   * in line). Best effort: without it, the start does all the work.
+   * in line). Best effort: without it, the start does all the work. The request built
+   * here is the one the launch submits, and the launch and the job's end wait for it.
    */
   async prepare(jobId: JobId): Promise<void> {
-    const job = await this.d.store.jobs.get(jobId);
-    if (!this.d.executor.prepare || job?.state !== "queued") return;
-    await this.d.executor.prepare(await this.d.buildRunRequest(job));
-    // Deleted while it was being prepared: its release may have run before the run existed.
-    const now = await this.d.store.jobs.get(jobId);
-    if (!now || isTerminal(now.state)) await this.releaseEngineSide(now ?? job);
+    const prepareRun = this.d.executor.prepare?.bind(this.d.executor);
+    if (!prepareRun || this.preparing.has(jobId)) return;
+    const preparing = (async () => {
+      const job = await this.d.store.jobs.get(jobId);
+      // Private images are pulled with the user's credentials at the start, never ahead.
+      if (job?.state !== "queued" || job.sealedRegistryAuth !== null) return undefined;
+      const run = await this.d.buildRunRequest(job);
+      await prepareRun(run);
+      return run;
+    })();
+    this.preparing.set(jobId, preparing.catch(() => undefined));
+    await preparing;
+  }
+
+  /** The request a preparation built for this job, once it is done; undefined when there was none. */
+  private async takePrepared(jobId: JobId): Promise<RunRequest | undefined> {
+    const run = await this.preparing.get(jobId);
+    this.preparing.delete(jobId);
+    return run;
   }
 
   private async submit(job: Job): Promise<void> {
     let submitted: SubmitResult;
     this.launching.add(job.id);
     try {
-      submitted = await this.d.executor.submit(await this.d.buildRunRequest(job));
+      submitted = await this.d.executor.submit((await this.takePrepared(job.id)) ?? (await this.d.buildRunRequest(job)));
     } catch (e) {
       await this.onLaunchError(job, e);
       return;
@@ -249,6 +265,7 @@ export class JobLifecycle {
     this.d.notifier.changed(job);
     // The next job may start while this run's container is being removed.
     this.d.finished(job);
+    await this.takePrepared(job.id); // a run being prepared is released once it exists
     await this.releaseEngineSide(job);
   }
 

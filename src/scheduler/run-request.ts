@@ -58,7 +58,8 @@ export function jobAccounts(job: Job, names: ReadonlyMap<number, string>): Posix
  * scratch, log directory) and describes it for the engine.
  */
 export async function buildRunRequest(job: Job, deps: RunRequestDeps): Promise<RunRequest> {
-  const accounts = jobAccounts(job, await deps.groupNames());
+  // The group table is read only for a user who has supplementary groups to name.
+  const accounts = jobAccounts(job, job.owner.groups.length > 0 ? await deps.groupNames() : new Map<number, string>());
   deps.dirs.ensureHome(job.owner);
   deps.dirs.ensureProjects(accounts.groups.slice(1));
   const scratch = deps.dirs.createScratch(job.id, job.owner);

@@ -11,3 +11,10 @@ export function freePort(): Promise<number> {
     s.on("error", reject);
   });
 }
+
+/** Can something listen on this port now (nothing else holds it)? */
+export const canListen = (port: number, host = "127.0.0.1"): Promise<boolean> => new Promise((resolve) => {
+  const s = createServer();
+  s.once("error", () => resolve(false));
+  s.listen(port, host, () => s.close(() => resolve(true)));
+});

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { writeContainersConf } from "../../src/executors/local/engine-socket.js";
+import { canListen } from "./free-port.js";
 import { waitUntil } from "./http.js";
 import { TEST_ROOT } from "./paths.js";
 
@@ -72,15 +72,6 @@ const alive = (pid: number | undefined): boolean => {
     return false;
   }
 };
-
-/** Is something already listening on this TCP port? */
-function portTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(true));
-    probe.listen(port, "0.0.0.0", () => probe.close(() => resolve(false)));
-  });
-}
 
 /** Stops the daemon whose pid file this is (one we started), and waits for it to go. */
 async function stopDaemon(pidFile: string): Promise<void> {
@@ -173,7 +164,7 @@ export async function startSlurmCluster(o: SlurmClusterOptions = {}): Promise<Sl
   // Daemons of an earlier run that died without cleaning up.
   for (const pidFile of daemons()) await stopDaemon(pidFile);
   for (const p of [port, ...nodes.map((_, i) => port + 1 + i)]) {
-    if (await portTaken(p)) throw new Error(`port ${p} is in use: a Slurm daemon from another run (not under ${dir})? Stop it first.`);
+    if (!(await canListen(p, "0.0.0.0"))) throw new Error(`port ${p} is in use: a Slurm daemon from another run (not under ${dir})? Stop it first.`);
   }
   rmSync(dir, { recursive: true, force: true });
   for (const d of ["state", "log", ...nodes.map((n) => `spool/${n.name}`)]) mkdirSync(join(dir, d), { recursive: true });

@@ -1,14 +1,8 @@
-import { createServer } from "node:net";
+import { canListen } from "./free-port.js";
 
 /** The ports this suite's own services (registry, OIDC issuer) may use, agreed per engineer. */
 const FIRST = Number(process.env.SKYRUN_TEST_SERVICE_PORT_FIRST ?? 5500);
 const LAST = Number(process.env.SKYRUN_TEST_SERVICE_PORT_LAST ?? 5599);
-
-const canListen = (port: number) => new Promise<boolean>((resolve) => {
-  const s = createServer();
-  s.once("error", () => resolve(false));
-  s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-});
 
 /** A free loopback port in the suite's range, starting at a random point so parallel files rarely collide. */
 export async function freeServicePort(): Promise<number> {

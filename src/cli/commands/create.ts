@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { isClientError, type ClientError, type CreateSessionSpec, type SessionJson, type SkyrunClient, type WaitResult } from "../../client/index.js";
 import { collect, interruptSignal, outputFormat, parseCount, parseNumber, withClient, withConnectionOptions, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
 import { exitForFailures, shortReason } from "../client-error-report.js";
-import { EXIT } from "../exit-codes.js";
 import { followToStream } from "../log-printer.js";
 import { renderData, renderTable, UsageError } from "../output.js";
 import { createProgressDisplay } from "../progress-display.js";
@@ -115,7 +114,7 @@ export function registerCreateCommand(program: Command): void {
       else if (f.wait) waited = await waitSessions(client, created.ids, { until: "done", timeoutSeconds, progress: f.progress, signal });
       printCreated(format, f.quiet === true, created.ids, names, created.sessions, created.failed, waited, f.follow === true);
       const creationExit = exitForFailures(created.failed.map((x) => x.error));
-      process.exitCode = waited ? Math.max(waitExitCode(waited), creationExit === EXIT.OK ? 0 : creationExit) : creationExit;
+      process.exitCode = waited ? Math.max(waitExitCode(waited), creationExit) : creationExit;
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { BulkResult, SkyrunClient } from "../../client/index.js";
 import { outputFormat, withClient, withConnectionOptions, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
-import { exitForFailures, shortReason } from "../client-error-report.js";
+import { reportItemFailures, shortReason } from "../client-error-report.js";
 import { confirm } from "../confirm.js";
 import { EXIT } from "../exit-codes.js";
 import { renderData, renderTable, type OutputFormat } from "../output.js";
@@ -13,11 +13,11 @@ interface DeleteFlags extends ConnectionFlags, OutputFlags {
 /** Deletes `ids` and prints one result per id; returns the exit status. Shared with `prune`. */
 export async function deleteAndReport(client: SkyrunClient, ids: readonly string[], format: OutputFormat, names?: ReadonlyMap<string, string>): Promise<number> {
   const result: BulkResult<string, undefined> = await client.deleteMany(ids);
-  for (const x of result.failed) process.stderr.write(`skyrun: ${x.key}: ${shortReason(x.error)}\n`);
+  const exit = reportItemFailures(result.failed);
   const rows = result.items.map((x) => ({ id: x.key, ...(names?.has(x.key) ? { name: names.get(x.key) } : {}), deleted: x.ok, ...(x.ok ? {} : { error: shortReason(x.error) }) }));
   if (format !== "table") process.stdout.write(renderData(rows, format));
   else process.stdout.write(renderTable(["SESSION ID", "RESULT"], rows.map((r) => [r.id, r.deleted ? "deleted" : `failed: ${r.error ?? ""}`])));
-  return exitForFailures(result.failed.map((x) => x.error));
+  return exit;
 }
 
 export function registerDeleteCommand(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { runBulk, type SessionEventJson } from "../../client/index.js";
 import { outputFormat, withClient, withConnectionOptions, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
-import { exitForFailures, shortReason } from "../client-error-report.js";
+import { reportItemFailures } from "../client-error-report.js";
 import { renderData, renderTable } from "../output.js";
 
 type EventsFlags = ConnectionFlags & OutputFlags;
@@ -15,7 +15,7 @@ export function registerEventsCommand(program: Command): void {
   withOutputOption(withConnectionOptions(command)).action(async (ids: string[], f: EventsFlags) => {
     const format = outputFormat(f);
     const result = await withClient(f, (client) => runBulk(ids, (id) => client.events(id)));
-    for (const x of result.failed) process.stderr.write(`skyrun: ${x.key}: ${shortReason(x.error)}\n`);
+    const exit = reportItemFailures(result.failed);
     const found = result.succeeded.map((x) => ({ id: x.key, events: x.value }));
     if (format !== "table") {
       process.stdout.write(renderData(found, format));
@@ -24,6 +24,6 @@ export function registerEventsCommand(program: Command): void {
     } else {
       process.stdout.write(renderTable(["SESSION ID", "TYPE", "REASON", "MESSAGE", "FIRST-SEEN", "LAST-SEEN", "COUNT"], found.flatMap((x) => x.events.map((e) => [x.id, ...row(e)]))));
     }
-    process.exitCode = exitForFailures(result.failed.map((x) => x.error));
+    process.exitCode = exit;
   });
 }

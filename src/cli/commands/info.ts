@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { outputFormat, withClient, withConnectionOptions, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
-import { exitForFailures, shortReason } from "../client-error-report.js";
+import { reportItemFailures } from "../client-error-report.js";
 import { renderData, renderTable } from "../output.js";
 import { fieldRows } from "../session-rows.js";
 
@@ -13,10 +13,10 @@ export function registerInfoCommand(program: Command): void {
   withOutputOption(withConnectionOptions(command)).action(async (ids: string[], f: InfoFlags) => {
     const format = outputFormat(f);
     const result = await withClient(f, (client) => client.infoMany(ids));
-    for (const x of result.failed) process.stderr.write(`skyrun: ${x.key}: ${shortReason(x.error)}\n`);
+    const exit = reportItemFailures(result.failed);
     const sessions = result.succeeded.map((x) => x.value);
     if (format !== "table") process.stdout.write(renderData(sessions, format));
     else process.stdout.write(sessions.map((s) => renderTable(["FIELD", "VALUE"], fieldRows(s))).join("\n"));
-    process.exitCode = exitForFailures(result.failed.map((x) => x.error));
+    process.exitCode = exit;
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { outputFormat, withClient, withConnectionOptions, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
-import { exitForFailures, shortReason } from "../client-error-report.js";
+import { reportItemFailures, shortReason } from "../client-error-report.js";
 import { renderData, renderTable } from "../output.js";
 
 type RenewFlags = ConnectionFlags & OutputFlags;
@@ -16,12 +16,12 @@ export function registerRenewCommand(program: Command): void {
       // The server answers nothing; read the expiry back so the user sees the effect.
       const after = await client.infoMany(renewed.succeeded.map((x) => x.key));
       const expiry = new Map(after.succeeded.map((x) => [x.key, x.value.expiryTime]));
-      for (const x of renewed.failed) process.stderr.write(`skyrun: ${x.key}: ${shortReason(x.error)}\n`);
+      const exit = reportItemFailures(renewed.failed);
       const rows: { id: string; renewed: boolean; expiryTime?: string | undefined; error?: string }[] = renewed.items.map((x) =>
         (x.ok ? { id: x.key, renewed: true, expiryTime: expiry.get(x.key) } : { id: x.key, renewed: false, error: shortReason(x.error) }));
       if (format !== "table") process.stdout.write(renderData(rows, format));
       else process.stdout.write(renderTable(["SESSION ID", "RESULT", "EXPIRES"], rows.map((r) => [r.id, r.renewed ? "renewed" : `failed: ${r.error ?? ""}`, r.expiryTime ?? "-"])));
-      process.exitCode = exitForFailures(renewed.failed.map((x) => x.error));
+      process.exitCode = exit;
     });
   });
 }

@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { destination, pino } from "pino";
 import { loadConfig, type ConfigFlags } from "../../config/load-config.js";
 import { startServer } from "../../main.js";
+import { collect } from "../client-command.js";
 
 export type ServerFlags = Omit<ConfigFlags, "registry" | "insecureRegistry"> & { registry: string[]; insecureRegistry: string[] };
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `skyrun server`: runs the service until SIGINT or SIGTERM. */
 export function registerServerCommand(program: Command): void {

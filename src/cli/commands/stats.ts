@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { runBulk, type PlatformStatsJson, type SessionStatsJson } from "../../client/index.js";
 import { outputFormat, withClient, withConnectionOptions, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
-import { exitForFailures, shortReason } from "../client-error-report.js";
+import { reportItemFailures } from "../client-error-report.js";
 import { renderData, renderTable } from "../output.js";
 
 type StatsFlags = ConnectionFlags & OutputFlags;
@@ -37,11 +37,11 @@ export function registerStatsCommand(program: Command): void {
         return;
       }
       const each = await runBulk(ids, (id) => client.sessionStats(id));
-      for (const x of each.failed) process.stderr.write(`skyrun: ${x.key}: ${shortReason(x.error)}\n`);
+      const exit = reportItemFailures(each.failed);
       const rows = each.succeeded.map((x) => x.value);
       if (format !== "table") process.stdout.write(renderData(rows, format));
       else process.stdout.write(renderTable(["SESSION ID", "STATUS", "CPU USED", "CPU REQ/LIMIT", "RAM USED GB", "RAM REQ/LIMIT GB", "GPUS"], rows.map(sessionRow)));
-      process.exitCode = exitForFailures(each.failed.map((x) => x.error));
+      process.exitCode = exit;
     });
   });
 }

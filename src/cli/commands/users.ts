@@ -4,6 +4,7 @@ import { loadConfig } from "../../config/load-config.js";
 import { AppError } from "../../domain/errors.js";
 import { addUser, parseGroupSpec, removeUser } from "../../identity/user-admin.js";
 import { openAdministration } from "../../main.js";
+import { collect } from "../client-command.js";
 import { createDataLayout } from "../../storage/data-layout.js";
 import { createJobDirectories } from "../../storage/job-directories.js";
 import type { Store, User } from "../../store/store.js";
@@ -26,7 +27,6 @@ export async function withStore<T>(flags: StoreFlags, work: (store: Store, confi
 }
 
 const userData = (u: User) => ({ name: u.name, uid: u.uid, gid: u.uid, groups: u.groups.map((g) => ({ name: g.name, gid: g.gid })), dn: u.dn, priority: u.priority });
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** A priority: a whole number, higher first. */
 export function parsePriority(raw: string): number {

@@ -4,7 +4,7 @@ import type { RunEventListener, RunRequest } from "../executor.js";
 import { engineMessage } from "./engine-errors.js";
 
 /** The registry host of an image reference, as the engine's auth config wants it. */
-export function registryOf(image: string): string {
+function registryOf(image: string): string {
   const first = image.split("/")[0] ?? "";
   return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
 }
