@@ -22,7 +22,7 @@ import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
 import { createImageCatalog } from "./images/image-catalog.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "./identity/secret-box.js";
 import type { JobServiceDeps } from "./jobs/job-service-deps.js";
-import { createJobRuntime } from "./scheduler/job-runtime.js";
+import { createSchedulingService } from "./scheduler/scheduling-service.js";
 import { buildRunRequest } from "./scheduler/run-request.js";
 import { createDataLayout } from "./storage/data-layout.js";
 import { createJobDirectories } from "./storage/job-directories.js";
@@ -80,7 +80,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   const secrets = openSecrets(config);
   const executor = await EXECUTORS[config.executor](config, layout, log);
   const dirs = createJobDirectories(layout);
-  const runtime = createJobRuntime({
+  const scheduling = createSchedulingService({
     store,
     executor,
     dirs,
@@ -109,13 +109,13 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   let submitSeq = await store.jobs.maxSubmitSeq();
   const jobs: JobServiceDeps = {
     store,
-    runtime,
-    executor,
+    scheduling,
+    engineKind: executor.kind,
+    logFormat: executor.logFormat,
     layout,
     secrets,
     clock,
     context: effectiveContext(config.context, config.capacity),
-    capacity: config.capacity,
     sessions: {
       deadlineSeconds: config.sessions.deadlineSeconds,
       renewSeconds: config.sessions.renewSeconds,
@@ -128,9 +128,9 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     nextSubmitSeq: () => ++submitSeq,
   };
   const metrics = createApiMetrics({
-    queued: () => runtime.queuedCount,
-    running: () => runtime.ledger.holdCount,
-    coresInUse: () => runtime.ledger.inUse.cores,
+    queued: () => scheduling.counts().queued,
+    running: () => scheduling.counts().live,
+    coresInUse: () => scheduling.counts().inUse.cores,
   });
   const authenticator = createAuthenticator(store, {
     adminGroup: config.auth.adminGroup,
@@ -140,7 +140,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     clock,
   });
   const app = await buildApp({ jobs, authenticator, metrics }, { log, ...(tls ? { server: httpsOptions(tls) } : {}) });
-  await runtime.start();
+  await scheduling.start();
   images.start();
   let url = "";
   if (o.listen !== false) {
@@ -156,7 +156,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     async close() {
       await app.close();
       images.close();
-      await runtime.close();
+      await scheduling.close();
       await store.close();
     },
   };

@@ -23,3 +23,4 @@ export type { CreatedSessionJson, PublicSessionJson, SessionJson, SessionStatus 
 export { parseEventTable } from "../contracts/session-event.js";
 export type { SessionEventJson } from "../contracts/session-event.js";
 export type { ImageJson, PlatformStatsJson, ResourceContextJson, ResourceOptionsJson, SessionStatsJson } from "../contracts/platform.js";
+export { formatInstant } from "../contracts/instant.js";

@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { CredentialsError } from "./client-error.js";
+import { formatInstant } from "../contracts/instant.js";
 
 /** Where the client's certificate, key and trusted CAs come from. Paths are read once, when the client is made. */
 export interface TlsFiles {
@@ -44,7 +45,6 @@ function readPem(path: string, what: string): string {
   }
 }
 
-const day = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Refuses a certificate outside its validity period, before any connection, with the dates. */
 function checkValidity(certPem: string, path: string, now: Date): Date {
@@ -56,8 +56,8 @@ function checkValidity(certPem: string, path: string, now: Date): Date {
   }
   const from = new Date(cert.validFrom);
   const to = new Date(cert.validTo);
-  if (now < from) throw new CredentialsError(`The certificate in ${path} is not valid before ${day(from)}; check this computer's clock.`, path);
-  if (now > to) throw new CredentialsError(`The certificate in ${path} expired on ${day(to)}; get a new one (for the platform: cadc-get-cert) and try again.`, path);
+  if (now < from) throw new CredentialsError(`The certificate in ${path} is not valid before ${formatInstant(from)}; check this computer's clock.`, path);
+  if (now > to) throw new CredentialsError(`The certificate in ${path} expired on ${formatInstant(to)}; get a new one (for the platform: cadc-get-cert) and try again.`, path);
   return to;
 }
 

@@ -9,6 +9,9 @@ export interface JobEvent {
   readonly count: number;
 }
 
+/** An event as it happens, before the store folds repeats into a count. */
+export type NewJobEvent = Omit<JobEvent, "firstAt" | "lastAt" | "count"> & { readonly at: Date };
+
 const instant = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /**

@@ -1,5 +1,6 @@
 import { AppError } from "../domain/errors.js";
 import { canonicalDn, displayDn, extendsByOneCn, type Rdns } from "./distinguished-name.js";
+import { formatInstant } from "../contracts/instant.js";
 import {
   allowsKeyUsage, KeyUsageFlags, OID_PPL_GLOBUS_LIMITED, OID_PPL_INDEPENDENT, OID_PPL_INHERIT_ALL,
   parseCertificate, pemCertificates, subjectText, type ParsedCertificate,
@@ -48,12 +49,11 @@ export interface ClientCertificateVerifier {
 const MAX_CHAIN = 12;
 
 const reject = (why: string) => new AppError("UNAUTHENTICATED", `Client certificate rejected: ${why}.`);
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 const sameDn = (a: Rdns, b: Rdns) => canonicalDn(a) === canonicalDn(b);
 
 function checkDates(c: ParsedCertificate, now: Date, role: string): void {
-  if (now > c.notAfter) throw reject(`the ${role} ${subjectText(c)} expired on ${iso(c.notAfter)}; get a fresh one (e.g. cadc-get-cert)`);
-  if (now < c.notBefore) throw reject(`the ${role} ${subjectText(c)} is not valid before ${iso(c.notBefore)}`);
+  if (now > c.notAfter) throw reject(`the ${role} ${subjectText(c)} expired on ${formatInstant(c.notAfter)}; get a fresh one (e.g. cadc-get-cert)`);
+  if (now < c.notBefore) throw reject(`the ${role} ${subjectText(c)} is not valid before ${formatInstant(c.notBefore)}`);
   if (c.unknownCriticalExtensions.length > 0) throw reject(`the ${role} ${subjectText(c)} has a critical extension skyrun does not understand (${c.unknownCriticalExtensions.join(", ")})`);
 }
 

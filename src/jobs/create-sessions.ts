@@ -54,12 +54,12 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
   const header = input.registryAuthHeader ? parseRegistryAuthHeader(input.registryAuthHeader) : null;
   await checkDependencies(deps, principal, spec.dependsOn);
   const limit = deps.sessions.maxQueuedPerUser;
-  const queued = deps.runtime.queuedFor(principal.user.name);
+  const queued = deps.scheduling.queuedFor(principal.user.name);
   if (limit > 0 && queued + replicas > limit) {
     throw new AppError("QUOTA_EXCEEDED", `Too many queued sessions: you have ${queued} waiting and asked for ${replicas} more; the limit is ${limit} per user. Wait for some to start, or delete some.`);
   }
   const auth = await checkImageSource(deps, spec.image, header);
-  if (!deps.executor.isAvailable()) {
+  if (!deps.scheduling.isEngineAvailable()) {
     throw new ExecutorError("EXECUTOR_UNAVAILABLE", "The container engine cannot be reached right now; try again shortly.");
   }
   const sealed = auth ? deps.secrets.seal(JSON.stringify(auth)) : null;
@@ -80,7 +80,7 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
       finishedAt: null,
       deadlineSeconds: deps.sessions.deadlineSeconds,
       visibleUntil: NEVER,
-      executor: deps.executor.kind,
+      executor: deps.engineKind,
       runHandle: null,
       arrayId,
       replicaIndex: replicas > 1 ? i + 1 : null,
@@ -103,6 +103,6 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
       throw e;
     }
   }
-  await deps.runtime.submitted(jobs);
+  await deps.scheduling.submit(jobs);
   return jobs;
 }

@@ -7,7 +7,7 @@ import type { JobServiceDeps } from "./job-service-deps.js";
  * `DELETE /session/{id}`: a queued session ends at once; a running one goes
  * Terminating while its container is stopped and removed. Deleting again is harmless.
  */
-export async function deleteSession(deps: Pick<JobServiceDeps, "store" | "runtime">, principal: Principal, id: string): Promise<Job> {
+export async function deleteSession(deps: Pick<JobServiceDeps, "store" | "scheduling">, principal: Principal, id: string): Promise<Job> {
   const job = await findOwnSession(deps, principal, id, { allowAdmin: true });
-  return deps.runtime.delete(job);
+  return deps.scheduling.cancel(job);
 }

@@ -1,11 +1,10 @@
 import type { Clock } from "../domain/clock.js";
-import type { Capacity, ResourceContext } from "../domain/resources.js";
-import type { Executor } from "../executors/executor.js";
+import type { ResourceContext } from "../domain/resources.js";
 import type { SecretBox } from "../identity/secret-box.js";
 import type { ImageCatalog } from "../images/image-catalog.js";
-import type { JobRuntime } from "../scheduler/job-runtime.js";
 import type { DataLayout } from "../storage/data-layout.js";
 import type { Store } from "../store/store.js";
+import type { SchedulingPort } from "./scheduling-port.js";
 
 export interface SessionSettings {
   readonly deadlineSeconds: number;
@@ -19,14 +18,17 @@ export interface SessionSettings {
 /** What the use cases need. API and CLI share them. */
 export interface JobServiceDeps {
   readonly store: Store;
-  readonly runtime: JobRuntime;
-  readonly executor: Executor;
+  /** Queue, admission and runs: the only way to the scheduler. */
+  readonly scheduling: SchedulingPort;
+  /** The engine kind new jobs are recorded with (`local`, `slurm`). */
+  readonly engineKind: string;
+  /** How the engine writes log files: Podman's k8s-file lines, or raw bytes. */
+  readonly logFormat: "k8s-file" | "raw";
   readonly layout: DataLayout;
   readonly secrets: SecretBox;
   readonly clock: Clock;
   /** The resource options users may ask for: the configured ones that fit the capacity. */
   readonly context: ResourceContext;
-  readonly capacity: Capacity;
   readonly sessions: SessionSettings;
   /** Registry hosts users may run images from (exact host[:port]), as `GET /repository` lists them. */
   readonly registries: readonly string[];

@@ -1,7 +1,6 @@
 import { invalid } from "../domain/errors.js";
 import { SESSION_TYPES } from "../domain/create-request.js";
 import type { ResourceContext } from "../domain/resources.js";
-import { canReportCapacity } from "../executors/executor.js";
 import type { CatalogImage } from "../images/image-catalog.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
@@ -29,17 +28,13 @@ export async function listImages(deps: Pick<JobServiceDeps, "images">, type: str
 const gb = (n: number): string => `${Math.round(n * 1000) / 1000}G`;
 
 /** What is allocated of what is offered: the engine's own figures when it has them (Slurm's sinfo), else skyrun's ledger. */
-async function allocation(deps: Pick<JobServiceDeps, "runtime" | "capacity" | "executor">): Promise<{ cores: number; ramGB: number; coresInUse: number; ramInUseGB: number }> {
-  if (canReportCapacity(deps.executor)) {
-    const c = await deps.executor.capacity();
-    return { cores: c.cores, ramGB: c.ramGB, coresInUse: c.coresAllocated, ramInUseGB: c.ramAllocatedGB };
-  }
-  const inUse = deps.runtime.ledger.inUse;
-  return { cores: deps.capacity.cores, ramGB: deps.capacity.ramGB, coresInUse: inUse.cores, ramInUseGB: inUse.ramGB };
+async function allocation(deps: Pick<JobServiceDeps, "scheduling">): Promise<{ cores: number; ramGB: number; coresInUse: number; ramInUseGB: number }> {
+  const c = await deps.scheduling.capacity();
+  return { cores: c.total.cores, ramGB: c.total.ramGB, coresInUse: c.inUse.cores, ramInUseGB: c.inUse.ramGB };
 }
 
 /** `GET /session?view=stats`: the v1 shape (reference §5) plus v0's `instances` and queue counts. */
-export async function platformStats(deps: Pick<JobServiceDeps, "store" | "runtime" | "context" | "capacity" | "executor">): Promise<Record<string, unknown>> {
+export async function platformStats(deps: Pick<JobServiceDeps, "store" | "scheduling" | "context">): Promise<Record<string, unknown>> {
   const counts = await deps.store.jobs.countByState();
   const running = counts.running ?? 0;
   const ctx = resourceContext(deps);

@@ -16,15 +16,15 @@ export interface LogsInput {
  * A session's complete stdout and stderr in order, from the log file the engine
  * writes (it outlives the container). With `follow`, streams until the job ends.
  */
-export async function sessionLogs(deps: Pick<JobServiceDeps, "store" | "layout" | "executor" | "runtime">, principal: Principal, id: string, input: LogsInput): Promise<Readable> {
+export async function sessionLogs(deps: Pick<JobServiceDeps, "store" | "layout" | "logFormat" | "scheduling">, principal: Principal, id: string, input: LogsInput): Promise<Readable> {
   const job = await findOwnSession(deps, principal, id);
   const path = deps.layout.logPath(job.id);
-  const format = deps.executor.logFormat;
+  const format = deps.logFormat;
   if (!input.follow) {
     return input.tail === undefined ? readLog(path, format) : Readable.from([await readLogTail(path, format, input.tail)]);
   }
   let current: Job = job;
-  const unwatch = deps.runtime.notifier.watch(job.id, (j) => { current = j; });
+  const unwatch = deps.scheduling.watch(job.id, (j) => { current = j; });
   // The job may have ended between our read and the watch: read once more.
   current = (await deps.store.jobs.get(job.id)) ?? current;
   const stream = followLog(path, format, { isFinished: () => isTerminal(current.state), signal: input.signal, tail: input.tail });

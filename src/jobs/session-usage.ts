@@ -5,15 +5,15 @@ import { findOwnSession } from "./find-session.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
 /** Live usage of a running session, or undefined when it is not running. */
-export async function liveUsage(deps: Pick<JobServiceDeps, "executor">, job: Job): Promise<SessionUsage | undefined> {
-  return job.state === "running" ? deps.executor.usage({ jobId: job.id, handle: job.runHandle }) : undefined;
+export async function liveUsage(deps: Pick<JobServiceDeps, "scheduling">, job: Job): Promise<SessionUsage | undefined> {
+  return deps.scheduling.liveUsage(job);
 }
 
 /**
  * `GET /session/{id}/stats` (our extension, which the seed pages call): what the
  * session asked for and, while it runs, what it uses, from the engine.
  */
-export async function sessionStats(deps: Pick<JobServiceDeps, "store" | "executor">, principal: Principal, id: string, version: ApiVersion): Promise<Record<string, unknown>> {
+export async function sessionStats(deps: Pick<JobServiceDeps, "store" | "scheduling">, principal: Principal, id: string, version: ApiVersion): Promise<Record<string, unknown>> {
   const job = await findOwnSession(deps, principal, id);
   const usage = await liveUsage(deps, job);
   const r = job.resources;

@@ -1,11 +1,9 @@
 import type { Capacity } from "../domain/resources.js";
+import type { ResourceAmounts } from "../domain/wait-explanation.js";
 import type { UserLoad } from "./user-limits.js";
 
-export interface Demand {
-  readonly cores: number;
-  readonly ramGB: number;
-  readonly gpus: number;
-}
+/** What a run holds of the engine's capacity: its requests. */
+export type Demand = ResourceAmounts;
 
 /** One live run's claim on the engine. */
 export interface Hold {

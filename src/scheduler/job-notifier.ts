@@ -1,7 +1,7 @@
 import type { JobId } from "../domain/ids.js";
 import type { Job } from "../domain/job.js";
 
-export type JobListener = (job: Job) => void;
+import type { JobListener } from "../jobs/scheduling-port.js";
 
 /**
  * In-process fan-out of job changes, so followers (log streams, waiters) learn about

@@ -1,4 +1,5 @@
 import type { JobId } from "../domain/ids.js";
+import type { Job } from "../domain/job.js";
 import type { Capacity } from "../domain/resources.js";
 import type { Demand } from "./capacity-ledger.js";
 
@@ -26,6 +27,20 @@ export interface QueueEntry {
   readonly deadlineSeconds: number;
   readonly dependsOn: readonly JobId[];
 }
+
+/** What a job asks of the engine's capacity: its requests. */
+export const demandOf = (job: Job): Demand => ({ cores: job.resources.coresRequest, ramGB: job.resources.ramRequestGB, gpus: job.resources.gpus });
+
+export const toQueueEntry = (job: Job): QueueEntry => ({
+  id: job.id,
+  owner: job.owner.username,
+  demand: demandOf(job),
+  priority: job.priority,
+  submitSeq: job.submitSeq,
+  createdAtMs: job.createdAt.getTime(),
+  deadlineSeconds: job.deadlineSeconds,
+  dependsOn: job.dependsOn,
+});
 
 /** Where a job stands within its owner's queue. */
 export interface EntryKey {

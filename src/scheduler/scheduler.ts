@@ -1,15 +1,13 @@
-import type { Logger } from "pino";
 import type { Clock } from "../domain/clock.js";
 import type { JobId } from "../domain/ids.js";
-import type { Executor } from "../executors/executor.js";
+import type { WaitExplanation, WaitReason } from "../domain/wait-explanation.js";
 import { reserveFor, takeBackfill, type Reservation, type RunningClaim } from "./backfill.js";
 import type { CapacityLedger } from "./capacity-ledger.js";
 import { DependencyGraph } from "./dependency-graph.js";
 import type { FairShare } from "./fair-share.js";
-import type { JobLifecycle } from "./job-lifecycle.js";
 import { compareInQueue, dominantShare, type QueueEntry } from "./queue-order.js";
 import { ReadyQueue } from "./ready-queue.js";
-import { runningLimitReason, type UserLimits } from "./user-limits.js";
+import { runningLimitHit, type UserLimits } from "./user-limits.js";
 
 export interface SchedulerSettings {
   /** A job waiting this long moves ahead of newer, smaller ones of the same priority and user. */
@@ -21,28 +19,41 @@ export interface SchedulerSettings {
   readonly limits: UserLimits;
 }
 
+/** What the scheduler needs to know of the engine. */
+export interface EngineView {
+  /** Cheap, no I/O: does the engine answer? */
+  isAvailable(): boolean;
+  /** The engine queues and orders runs itself (Slurm): admit everything at once. */
+  readonly queuesItself: boolean;
+  /** The engine can create a run ahead of its start. */
+  readonly canPrepare: boolean;
+}
+
 export interface SchedulerDeps {
-  /** Keeps track of work started here, so shutdown can wait for it. */
-  readonly track: (work: Promise<unknown>) => void;
   readonly ledger: CapacityLedger;
-  readonly executor: Executor;
-  readonly lifecycle: () => JobLifecycle;
+  readonly engine: EngineView;
   readonly fairShare: FairShare;
   readonly clock: Clock;
-  readonly log: Logger;
+}
+
+/** What one pass decided. */
+export interface PassResult {
+  /** Jobs to launch now; each already holds its demand in the ledger. */
+  readonly admitted: readonly QueueEntry[];
+  /** Jobs next in line whose runs may be created ahead. */
+  readonly prepare: readonly JobId[];
 }
 
 /** How long to wait before trying the engine again after it refused for being unavailable. */
-const ENGINE_BACKOFF_MS = 1000;
+export const ENGINE_BACKOFF_MS = 1000;
 /** Positions are counted this far; beyond it a job is "10000+ in queue". */
 const POSITION_LIMIT = 10_000;
 /** Positions are recounted at most this often when someone asks. */
 const POSITION_TTL_MS = 1000;
-
 /** Jobs that lost their place keep their prepared runs; at this many times `prepareAhead` of them, no more are prepared. */
 const PREPARED_BOUND_FACTOR = 4;
 
-const gb = (n: number): string => `${Math.round(n * 100) / 100}`;
+const NOTHING: PassResult = { admitted: [], prepare: [] };
 
 /**
  * Decides which queued jobs start. A pass, run on events (a submission, a run ending,
@@ -53,10 +64,11 @@ const gb = (n: number): string => `${Math.round(n * 100) / 100}`;
  *   3. skip users at their running limits;
  *   4. admit what fits; the first job that does not fit gets a reservation, and later
  *      jobs start only when they do not delay it (EASY backfill);
- *   5. launch the admitted jobs asynchronously.
+ *   5. return the admitted jobs (the caller launches them) and those to prepare.
  *
- * Selection is in memory and each step costs O(log n) in the queue's size, so a pass
- * never blocks the API; a pass stops after `backfillDepth` jobs.
+ * Every job the pass looks at and leaves waiting gets a recorded reason, so what
+ * `explain` answers is what the pass decided. Selection is in memory and each step
+ * costs O(log n) in the queue's size; a pass stops after `backfillDepth` jobs.
  */
 export class Scheduler {
   private readonly ready: ReadyQueue;
@@ -67,12 +79,13 @@ export class Scheduler {
   private readonly arrivals: QueueEntry[] = [];
   private reservation: { id: JobId; plan: Reservation } | undefined;
   private positions: { atMs: number; byId: Map<JobId, number> } | undefined;
-  private cycleQueued = false;
-  private engineBackoffUntil = 0;
-  private backoffTimer: NodeJS.Timeout | undefined;
-  private closed = false;
-  /** Queued jobs whose runs were prepared ahead (see prepareNext). */
+  private engineBackoffUntilMs = 0;
+  /** Queued jobs whose runs were prepared ahead. */
   private readonly prepared = new Set<JobId>();
+  /** Why each job the last passes examined is still waiting. */
+  private readonly decisions = new Map<JobId, WaitReason>();
+  /** What the last pass decided for the jobs it did not reach. */
+  private rest: { reason: "capacity" | "depth" | "engine-unavailable"; atMs: number } = { reason: "capacity", atMs: 0 };
 
   constructor(private readonly d: SchedulerDeps, private readonly s: SchedulerSettings) {
     const capacity = d.ledger.total;
@@ -92,29 +105,22 @@ export class Scheduler {
         this.arrivals.push(entry);
       }
     }
-    this.trigger();
   }
 
-  /** Puts back a job the engine refused for now; tries again after a short back-off. */
+  /** Puts back a job the engine refused for now; passes pause for ENGINE_BACKOFF_MS. */
   requeue(entry: QueueEntry): void {
     if (this.ready.has(entry.id)) return;
     this.count(entry.owner, 1);
     this.ready.add(entry);
     this.structureChanged = true;
-    this.engineBackoffUntil = this.d.clock.now().getTime() + ENGINE_BACKOFF_MS;
-    if (!this.backoffTimer) {
-      this.backoffTimer = setTimeout(() => {
-        this.backoffTimer = undefined;
-        this.trigger();
-      }, ENGINE_BACKOFF_MS);
-      this.backoffTimer.unref();
-    }
+    this.engineBackoffUntilMs = this.d.clock.now().getTime() + ENGINE_BACKOFF_MS;
   }
 
   /** Removes a queued or waiting job (deleted, or failed by a dependency). */
   remove(id: JobId): QueueEntry | undefined {
     const entry = this.ready.remove(id) ?? this.blocked.remove(id);
     this.prepared.delete(id);
+    this.decisions.delete(id);
     if (entry) {
       this.count(entry.owner, -1);
       this.structureChanged = true;
@@ -123,26 +129,24 @@ export class Scheduler {
     return entry;
   }
 
-  /** A job ended: capacity may be free, and its dependents may run or must fail. */
+  /** A job ended: capacity may be free, and its dependents may run or must fail. Returns those that must fail. */
   jobEnded(id: JobId, succeeded: boolean): QueueEntry[] {
     const { ready, failed } = this.blocked.resolved(id, succeeded);
     for (const entry of ready) this.ready.add(entry);
     for (const entry of failed) this.count(entry.owner, -1);
     this.structureChanged = true;
-    this.trigger();
     return failed;
   }
 
-  /** A user's fair-share usage changed (charged by the runtime). */
+  /** A user's fair-share usage changed. */
   usageChanged(users: Iterable<string>): void {
     for (const u of users) this.ready.usageChanged(u);
     this.structureChanged = true;
   }
 
-  /** Capacity was freed or limits changed: look again. */
+  /** Capacity was freed or limits changed: the next pass looks at everything. */
   capacityChanged(): void {
     this.structureChanged = true;
-    this.trigger();
   }
 
   has(id: JobId): boolean {
@@ -162,6 +166,11 @@ export class Scheduler {
     return this.queuedPerUser.get(user) ?? 0;
   }
 
+  /** Until when passes wait after the engine refused a launch for being unavailable (ms since epoch). */
+  get backoffUntilMs(): number {
+    return this.engineBackoffUntilMs;
+  }
+
   private count(user: string, delta: number): void {
     const n = (this.queuedPerUser.get(user) ?? 0) + delta;
     if (n <= 0) this.queuedPerUser.delete(user);
@@ -170,65 +179,45 @@ export class Scheduler {
 
   // ── the pass ─────────────────────────────────────────────────────────────
 
-  /** Asks for a pass soon; many triggers in one tick make one pass. */
-  trigger(): void {
-    if (this.cycleQueued || this.closed) return;
-    this.cycleQueued = true;
-    setImmediate(() => {
-      this.cycleQueued = false;
-      try {
-        this.cycle();
-      } catch (e) {
-        this.d.log.error({ err: e }, "scheduling pass failed");
-      }
-    });
-  }
-
-  private cycle(): void {
+  /** One scheduling pass. Cheap when nothing changed: O(1). */
+  pass(): PassResult {
     const nowMs = this.d.clock.now().getTime();
     // 1. Age: jobs that waited long enough move ahead of newer, larger ones.
     if (this.ready.age(nowMs, this.s.agingSeconds * 1000) > 0) this.structureChanged = true;
-    if (!this.structureChanged && this.arrivals.length === 0) return;
-    if (!this.d.executor.isAvailable() || nowMs < this.engineBackoffUntil) return;
+    if (!this.structureChanged && this.arrivals.length === 0) return NOTHING;
+    if (!this.d.engine.isAvailable()) {
+      this.rest = { reason: "engine-unavailable", atMs: nowMs };
+      return NOTHING;
+    }
+    if (nowMs < this.engineBackoffUntilMs) return NOTHING;
     this.positions = undefined;
-    const admitted = this.d.executor.queuesItself
+    const admitted = this.d.engine.queuesItself
       ? [...this.ready.inOrder()] // the engine queues and orders them itself
       : this.structureChanged || this.arrivalAheadOfReservation() ? this.walk(nowMs) : this.admitArrivals(nowMs);
     this.structureChanged = false;
     this.arrivals.length = 0;
-    // 5. Launch.
-    for (const entry of admitted) this.launch(entry, nowMs);
-    this.prepareNext();
-  }
-
-  /**
-   * Lets the engine create the runs of the jobs next in line (no capacity is used: they
-   * are not started). A job that loses its place keeps its prepared run until it starts
-   * or is deleted; past a bound on those, nothing more is prepared.
-   */
-  private prepareNext(): void {
-    if (this.s.prepareAhead === 0 || !this.d.executor.prepare || this.d.executor.queuesItself) return;
-    if (this.prepared.size >= this.s.prepareAhead * PREPARED_BOUND_FACTOR) return;
-    let looked = 0;
-    for (const entry of this.ready.inOrder()) {
-      if (++looked > this.s.prepareAhead) break;
-      if (this.prepared.has(entry.id)) continue;
-      this.prepared.add(entry.id);
-      this.d.track(this.d.lifecycle().prepare(entry.id).catch((e: unknown) => this.d.log.warn({ jobId: entry.id, err: e }, "preparing a run ahead failed")));
-    }
+    for (const entry of admitted) this.take(entry, nowMs);
+    return { admitted, prepare: this.toPrepare() };
   }
 
   /** 2–4: the full walk in queue order. Returns the jobs admitted. */
   private walk(nowMs: number): QueueEntry[] {
     this.reservation = undefined;
+    this.decisions.clear();
+    this.rest = { reason: "capacity", atMs: nowMs };
     const atLimit = new Set<string>();
     const admitted: QueueEntry[] = [];
     let examined = 0;
     for (const entry of this.ready.inOrder((u) => atLimit.has(u))) {
-      if (++examined > this.s.backfillDepth) break;
+      if (++examined > this.s.backfillDepth) {
+        this.rest = { reason: "depth", atMs: nowMs };
+        break;
+      }
       // 3. A user at a running limit waits; the walk leaves their other jobs out.
-      if (this.limitReason(entry) !== undefined) {
+      const limit = runningLimitHit(this.s.limits, this.d.ledger.loadOf(entry.owner), entry.demand.cores);
+      if (limit) {
         atLimit.add(entry.owner);
+        this.decisions.set(entry.id, limit);
         continue;
       }
       if (this.tryAdmit(entry, nowMs)) admitted.push(entry);
@@ -242,8 +231,10 @@ export class Scheduler {
   private admitArrivals(nowMs: number): QueueEntry[] {
     const admitted: QueueEntry[] = [];
     for (const entry of this.arrivals) {
-      if (!this.ready.has(entry.id) || this.limitReason(entry) !== undefined) continue;
-      if (this.tryAdmit(entry, nowMs)) admitted.push(entry);
+      if (!this.ready.has(entry.id)) continue;
+      const limit = runningLimitHit(this.s.limits, this.d.ledger.loadOf(entry.owner), entry.demand.cores);
+      if (limit) this.decisions.set(entry.id, limit);
+      else if (this.tryAdmit(entry, nowMs)) admitted.push(entry);
     }
     return admitted;
   }
@@ -262,18 +253,24 @@ export class Scheduler {
     });
   }
 
-  /** 4: admits the job if it fits and does not delay the reserved head; else may reserve for it. */
+  /** 4: admits the job if it fits and does not delay the reserved head; else records why, and may reserve for it. */
   private tryAdmit(entry: QueueEntry, nowMs: number): boolean {
-    if (!this.d.ledger.fits(entry.demand)) {
+    const ledger = this.d.ledger;
+    if (!ledger.fits(entry.demand)) {
+      this.decisions.set(entry.id, { kind: "capacity", need: entry.demand, free: ledger.free, total: ledger.total });
       if (!this.reservation) {
-        const plan = reserveFor(entry.demand, this.d.ledger.free, this.runningClaims(), nowMs);
+        const plan = reserveFor(entry.demand, ledger.free, this.runningClaims(), nowMs);
         if (plan) this.reservation = { id: entry.id, plan };
       }
       return false;
     }
-    if (this.reservation && this.reservation.id !== entry.id && !takeBackfill(entry.demand, nowMs + entry.deadlineSeconds * 1000, this.reservation.plan)) return false;
+    if (this.reservation && this.reservation.id !== entry.id && !takeBackfill(entry.demand, nowMs + entry.deadlineSeconds * 1000, this.reservation.plan)) {
+      this.decisions.set(entry.id, { kind: "reserved", need: entry.demand, free: ledger.free, total: ledger.total, reservedFor: this.reservation.id });
+      return false;
+    }
     // Held now, so later jobs in this walk see the capacity as taken.
-    this.d.ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs });
+    ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs });
+    this.decisions.delete(entry.id);
     return true;
   }
 
@@ -281,43 +278,51 @@ export class Scheduler {
     return [...this.d.ledger.entries()].map(([, h]) => ({ demand: h.demand, expectedEndMs: h.expectedEndMs }));
   }
 
-  private limitReason(entry: QueueEntry): string | undefined {
-    return runningLimitReason(this.s.limits, this.d.ledger.loadOf(entry.owner), entry.demand.cores);
-  }
-
-  private launch(entry: QueueEntry, nowMs: number): void {
+  /** 5: takes an admitted job out of the queue; it holds its demand until its run is gone. */
+  private take(entry: QueueEntry, nowMs: number): void {
     this.ready.remove(entry.id);
     this.prepared.delete(entry.id);
+    this.decisions.delete(entry.id);
     this.count(entry.owner, -1);
     if (this.reservation?.id === entry.id) this.reservation = undefined;
     // Already held by tryAdmit; a pass-through engine gets the job without a capacity check but still holds it.
     this.d.ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs });
-    this.d.track(this.d.lifecycle().launch(entry.id).catch((e: unknown) => {
-      this.d.log.error({ jobId: entry.id, err: e }, "launch failed unexpectedly");
-      this.d.ledger.release(entry.id);
-    }));
+  }
+
+  /**
+   * The jobs next in line whose runs the engine may create now (no capacity is used:
+   * they are not started). A job that loses its place keeps its prepared run until it
+   * starts or is deleted; past a bound on those, nothing more is prepared.
+   */
+  private toPrepare(): JobId[] {
+    if (this.s.prepareAhead === 0 || !this.d.engine.canPrepare || this.d.engine.queuesItself) return [];
+    if (this.prepared.size >= this.s.prepareAhead * PREPARED_BOUND_FACTOR) return [];
+    const ids: JobId[] = [];
+    let looked = 0;
+    for (const entry of this.ready.inOrder()) {
+      if (++looked > this.s.prepareAhead) break;
+      if (this.prepared.has(entry.id)) continue;
+      this.prepared.add(entry.id);
+      ids.push(entry.id);
+    }
+    return ids;
   }
 
   // ── explaining ───────────────────────────────────────────────────────────
 
-  /** Why a queued job has not started, in numbers; undefined when it is not queued here. */
-  pendingReason(id: JobId): string | undefined {
+  /** Why a job queued here has not started, as the last pass decided; undefined when it is not queued here. */
+  explain(id: JobId): WaitExplanation | undefined {
     const deps = this.blocked.waitingOn(id);
-    if (deps) return `waiting for session${deps.length > 1 ? "s" : ""} ${deps.join(", ")} to succeed`;
+    if (deps) return { reason: { kind: "dependencies", waitingOn: deps }, position: null, positionLimit: POSITION_LIMIT, decidedAt: this.d.clock.now() };
     const entry = this.ready.get(id);
     if (!entry) return undefined;
-    const position = this.positionOf(id);
-    const where = `position ${position ?? `${POSITION_LIMIT}+`} in queue`;
-    if (!this.d.executor.isAvailable()) return `container engine unavailable; the session starts when it is back; ${where}`;
-    const limit = this.limitReason(entry);
-    if (limit) return `${limit}; ${where}`;
-    const free = this.d.ledger.free;
-    const total = this.d.ledger.total;
-    const need = entry.demand;
-    const parts = [`${need.cores} cores`, `${gb(need.ramGB)} GB RAM`, ...(need.gpus > 0 ? [`${need.gpus} GPUs`] : [])].join(", ");
-    const have = `${gb(Math.max(0, free.cores))} of ${total.cores} cores and ${gb(Math.max(0, free.ramGB))} of ${total.ramGB} GB free`;
-    const held = this.reservation && this.reservation.id !== id && this.d.ledger.fits(need) ? `; held back so that session ${this.reservation.id}, ahead in the queue, is not delayed` : "";
-    return `waiting for ${parts}: ${have}; ${where}${held}`;
+    const decided = this.decisions.get(id);
+    const reason: WaitReason = !this.d.engine.isAvailable() || (!decided && this.rest.reason === "engine-unavailable")
+      ? { kind: "engine-unavailable" }
+      : decided ?? (this.rest.reason === "depth"
+        ? { kind: "not-examined", depth: this.s.backfillDepth }
+        : { kind: "capacity", need: entry.demand, free: this.d.ledger.free, total: this.d.ledger.total });
+    return { reason, position: this.positionOf(id) ?? null, positionLimit: POSITION_LIMIT, decidedAt: new Date(this.rest.atMs) };
   }
 
   private positionOf(id: JobId): number | undefined {
@@ -332,10 +337,5 @@ export class Scheduler {
       this.positions = { atMs: nowMs, byId };
     }
     return this.positions.byId.get(id);
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.backoffTimer) clearTimeout(this.backoffTimer);
   }
 }

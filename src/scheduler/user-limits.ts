@@ -1,3 +1,5 @@
+import type { WaitReason } from "../domain/wait-explanation.js";
+
 /** Per-user limits; 0 means no limit. */
 export interface UserLimits {
   readonly maxRunningJobs: number;
@@ -10,15 +12,17 @@ export interface UserLoad {
   readonly cores: number;
 }
 
-/** Why a user may not start another job of `cores` now, or undefined when they may. */
-export function runningLimitReason(limits: UserLimits, load: UserLoad, cores: number): string | undefined {
+export type UserLimitHit = Extract<WaitReason, { kind: "user-limit" }>;
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** The limit that keeps a user from starting another job of `cores` now, or undefined when none does. */
+export function runningLimitHit(limits: UserLimits, load: UserLoad, cores: number): UserLimitHit | undefined {
   if (limits.maxRunningJobs > 0 && load.jobs >= limits.maxRunningJobs) {
-    return `user limit: ${load.jobs} of ${limits.maxRunningJobs} running jobs`;
+    return { kind: "user-limit", limit: "running-jobs", inUse: load.jobs, max: limits.maxRunningJobs, need: 1 };
   }
   if (limits.maxRunningCores > 0 && load.cores + cores > limits.maxRunningCores + 1e-9) {
-    return `user limit: ${round(load.cores)} of ${limits.maxRunningCores} running cores in use, this session needs ${round(cores)}`;
+    return { kind: "user-limit", limit: "running-cores", inUse: round(load.cores), max: limits.maxRunningCores, need: round(cores) };
   }
   return undefined;
 }
-
-const round = (n: number): number => Math.round(n * 1000) / 1000;

@@ -1,6 +1,6 @@
 import type { JobId } from "../domain/ids.js";
 import type { Job, JobState } from "../domain/job.js";
-import type { JobEvent } from "../domain/job-event.js";
+import type { JobEvent, NewJobEvent } from "../domain/job-event.js";
 
 /** Fields of a job that change over its life. `undefined` leaves a field as it is. */
 export interface JobPatch {
@@ -29,7 +29,7 @@ export interface QueuedSummary {
   readonly dependsOn: readonly JobId[];
 }
 
-export type NewJobEvent = Omit<JobEvent, "firstAt" | "lastAt" | "count"> & { readonly at: Date };
+export type { NewJobEvent };
 
 export interface JobQuery {
   readonly owner?: string;

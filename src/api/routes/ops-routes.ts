@@ -4,7 +4,7 @@ import type { ApiDeps } from "../api-deps.js";
 /** Unauthenticated endpoints for operators and service discovery. */
 export function registerOpsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get("/healthz", async (_request, reply) => {
-    const engine = deps.jobs.executor.isAvailable();
+    const engine = deps.jobs.scheduling.isEngineAvailable();
     return reply.code(engine ? 200 : 503).send({ status: engine ? "ok" : "degraded", engine: engine ? "available" : "unavailable" });
   });
 
@@ -12,7 +12,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   // VOSI availability, as the platform's clients probe it.
   app.get("/skaha/availability", async (_request, reply) => {
-    const up = deps.jobs.executor.isAvailable();
+    const up = deps.jobs.scheduling.isEngineAvailable();
     return reply.type("text/xml").send(
       `<?xml version="1.0" encoding="UTF-8"?>\n<vosi:availability xmlns:vosi="http://www.ivoa.net/xml/VOSIAvailability/v1.0">\n  <vosi:available>${up}</vosi:available>\n  <vosi:note>${up ? "skyrun is accepting sessions" : "container engine unavailable"}</vosi:note>\n</vosi:availability>\n`,
     );

@@ -13,6 +13,8 @@ import { sessionEvents } from "../../jobs/session-events.js";
 import { sessionLogs } from "../../jobs/session-logs.js";
 import { liveUsage, sessionStats } from "../../jobs/session-usage.js";
 import { principalOf, type ApiDeps } from "../api-deps.js";
+import { historyRows } from "../presenters/event-presenter.js";
+import { describeWait } from "../presenters/wait-presenter.js";
 import { collectParams, countParam, flagParam, queryParam, wantsJson } from "../request-params.js";
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -30,7 +32,11 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 /** The `/session` resource of one API version; v0 and v1 differ only in status words. */
 export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): void {
   const d = deps.jobs;
-  const json = (job: Job) => toSessionJson(job, version, { pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined });
+  const waitText = (job: Job) => {
+    const e = d.scheduling.explain(job);
+    return e ? describeWait(e) : undefined;
+  };
+  const json = (job: Job) => toSessionJson(job, version, { pendingReason: waitText(job) });
 
   app.get("/session", async (request, reply) => {
     const view = oneOf("view", queryParam(request, "view"), LIST_VIEWS);
@@ -64,7 +70,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     const job = await findOwnSession(d, principalOf(request), request.params.id);
     return reply.send(toSessionJson(job, version, {
       usage: await liveUsage(d, job).catch(() => undefined),
-      pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined,
+      pendingReason: waitText(job),
     }));
   });
 
@@ -81,7 +87,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   };
 
   const sendEvents = async (request: IdRequest, reply: FastifyReply) => {
-    const events = await sessionEvents(d, principalOf(request), request.params.id);
+    const events = historyRows(await sessionEvents(d, principalOf(request), request.params.id), d.clock.now());
     if (wantsJson(request)) return reply.type("application/json").send(events.map(toEventJson));
     return reply.type("text/plain; charset=utf-8").send(formatEventTable(events));
   };

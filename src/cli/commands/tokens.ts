@@ -2,8 +2,9 @@ import type { Command } from "commander";
 import { createToken, revokeToken } from "../../identity/user-admin.js";
 import { parseOutputFormat, renderData, renderTable } from "../output.js";
 import { withStore } from "./users.js";
+import { formatInstant } from "../../client/index.js";
 
-const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : "-");
+const iso = (d: Date | null) => (d ? formatInstant(d) : "-");
 
 export function registerTokensCommand(program: Command): void {
   const tokens = program.command("tokens").description("manage API tokens (operators)");

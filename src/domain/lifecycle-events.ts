@@ -1,4 +1,4 @@
-import type { NewJobEvent } from "../store/store.js";
+import type { NewJobEvent } from "./job-event.js";
 
 /** The events skyrun records on a job's way through its life, in kubectl's words. */
 export const lifecycleEvents = {
