@@ -1,14 +1,28 @@
 import { defineConfig } from "vitest/config";
 
+/** Suites that need real parts (Podman, PostgreSQL, a registry, Slurm), started by the global set-up. */
+const WITH_REAL_PARTS = ["test/**/*.test.ts", "src/**/conformance/**/*.test.ts"];
+
+/**
+ * Two projects: `unit` (pure logic, no services: `npx vitest run --project unit`, seconds)
+ * and `integration` (real parts, started by test/setup). `npx vitest run` runs both.
+ */
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["test/setup/engine.global.ts", "test/setup/postgres.global.ts"],
     pool: "forks",
     // Two cores: two files at a time keeps real containers from starving each other.
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: process.env.CI ? ["default"] : ["default"],
+    projects: [
+      { test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/conformance/**"] } },
+      {
+        test: {
+          name: "integration",
+          include: WITH_REAL_PARTS,
+          globalSetup: ["test/setup/engine.global.ts", "test/setup/postgres.global.ts"],
+        },
+      },
+    ],
   },
 });

@@ -60,17 +60,22 @@ describe("queue order", () => {
     expect(order(q)).toEqual(["a2"]);
   });
 
-  it("keeps 100,000 jobs and answers head changes in O(log n)", () => {
+  it("keeps 100,000 jobs, and a walk for the first 1,000 visits those 1,000 and no more", () => {
+    // Costs are measured in bench/ (list-at-scale, schedule decisions); here the behaviour that makes them small.
     const q = queue();
-    const started = performance.now();
     for (let i = 0; i < 100_000; i++) q.add(entry(`j${i}`, `u${i % 100}`, 1 + (i % 4)));
-    const added = performance.now() - started;
-    const t0 = performance.now();
     for (let i = 0; i < 1000; i++) q.remove(`j${i * 7}` as JobId);
-    let n = 0;
-    for (const _ of q.inOrder()) if (++n >= 1000) break;
     expect(q.size).toBe(99_000);
-    expect(performance.now() - t0).toBeLessThan(200);
-    expect(added).toBeLessThan(3000);
+    let visited = 0;
+    const first: string[] = [];
+    for (const e of q.inOrder()) {
+      visited++;
+      first.push(e.id);
+      if (first.length >= 1000) break;
+    }
+    expect(visited).toBe(1000);
+    expect(first.filter((id) => Number(id.slice(1)) % 7 === 0 && Number(id.slice(1)) < 7000)).toEqual([]);
+    // Smaller requests first: everything in the first 1,000 asks for the fewest cores.
+    expect(new Set(first.map((id) => 1 + (Number(id.slice(1)) % 4)))).toEqual(new Set([1]));
   });
 });

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
-import { ACTIVE_STATES, HOLDS_CAPACITY, type Job, type JobState } from "../domain/job.js";
+import { ACTIVE_STATES, canTransition, HOLDS_CAPACITY, type Job, type JobState } from "../domain/job.js";
 import type { JobEvent } from "../domain/job-event.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
 import type { Database } from "./schema.js";
@@ -106,6 +106,11 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
     },
 
     async transition(id: JobId, from: readonly JobState[], to: JobState, patch: JobPatch = {}, event?: NewJobEvent): Promise<Job | undefined> {
+      // The state machine is enforced here, for every caller: a move it does not allow is a bug or a race, never applied.
+      const illegal = from.filter((f) => !canTransition(f, to));
+      if (illegal.length > 0) {
+        throw new AppError("JOB_ILLEGAL_TRANSITION", `session ${id} cannot move from ${illegal.join(", ")} to ${to}`, { jobId: id, from: illegal, to });
+      }
       const apply = async (tx: Db): Promise<Job | undefined> => {
         const row = await tx.updateTable("jobs").set({ ...patchToRow(patch), state: to })
           .where("id", "=", id).where("state", "in", [...from]).returningAll().executeTakeFirst();

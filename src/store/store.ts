@@ -63,6 +63,8 @@ export interface JobStore {
    * Moves a job from one of `from` to `to`, applying `patch` and appending `event`
    * atomically. Returns the updated job, or undefined when the job was not in `from`
    * (someone else won the race).
+   * @throws AppError JOB_ILLEGAL_TRANSITION when the state machine (domain/job.ts) does not allow
+   *   moving from one of `from` to `to`; nothing is changed.
    */
   transition(id: JobId, from: readonly JobState[], to: JobState, patch?: JobPatch, event?: NewJobEvent): Promise<Job | undefined>;
   /** Changes non-state fields; returns the updated job or undefined if it does not exist. */

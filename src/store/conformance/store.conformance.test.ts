@@ -57,6 +57,14 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     expect(await store.jobs.get("zzzz0001" as JobId)).toBeUndefined();
   });
 
+  it("refuses a move the state machine does not allow, and changes nothing (issue 15)", async () => {
+    const j = job("ill00001", { state: "succeeded", finishedAt: at });
+    await store.jobs.insertMany([j]);
+    await expect(store.jobs.transition(j.id, ["succeeded"], "running")).rejects.toMatchObject({ code: "JOB_ILLEGAL_TRANSITION" });
+    await expect(store.jobs.transition(j.id, ["queued", "terminating"], "succeeded")).rejects.toThrow(/cannot move from queued, terminating to succeeded/);
+    expect(await store.jobs.get(j.id)).toEqual(j);
+  });
+
   it("moves a job only from the state it is in (compare-and-set), with its event", async () => {
     await store.jobs.insertMany([job("aaaa0002")]);
     const started = await store.jobs.transition("aaaa0002" as JobId, ["queued"], "starting");
