@@ -13,8 +13,9 @@ import type { Config } from "./config/config-schema.js";
 import { redactConfig } from "./config/load-config.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import { effectiveContext } from "./domain/resources.js";
-import { EXECUTORS } from "./executors/registry.js";
-import { canListImages, type RegistryCredentials } from "./executors/executor.js";
+import { EXECUTORS, type ExecutorContext } from "./executors/registry.js";
+import { writeSeccompProfile } from "./executors/seccomp-profile-file.js";
+import { canListImages, type Executor, type RegistryCredentials } from "./executors/executor.js";
 import { createAuthenticator } from "./identity/authenticator.js";
 import { createClientCertificateVerifier } from "./identity/client-certificate-verifier.js";
 import { createOidcVerifier } from "./identity/oidc-verifier.js";
@@ -67,6 +68,12 @@ const httpsOptions = (tls: ServerTls) => ({
   },
 });
 
+/** The configured executor, given only its own section of the configuration. */
+function openExecutor(config: Config, ctx: ExecutorContext): Promise<Executor> {
+  if (config.executor === "slurm") return EXECUTORS.slurm(config.slurm, ctx);
+  return EXECUTORS.local({ ...config.local, insecureRegistries: config.registries.filter((r) => r.insecure).map((r) => r.host) }, ctx);
+}
+
 /** Builds and starts skyrun: store, engine, scheduler, HTTP. */
 export async function startServer(config: Config, o: StartOptions): Promise<RunningServer> {
   const log = o.log;
@@ -78,7 +85,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   const layout = createDataLayout(config.dataDir, config.storage.arcRoot);
   const store = await openStore(config.store);
   const secrets = openSecrets(config);
-  const executor = await EXECUTORS[config.executor](config, layout, log);
+  const executor = await openExecutor(config, { layout, log, clock, seccompProfile: writeSeccompProfile(join(config.dataDir, "seccomp.json"), log) });
   const dirs = createJobDirectories(layout);
   const scheduling = createSchedulingService({
     store,
@@ -100,7 +107,6 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     retentionSeconds: config.sessions.retentionSeconds,
     purgeIntervalMs: config.sessions.purgeIntervalSeconds * 1000,
     reconcileIntervalMs: config.scheduler.reconcileIntervalSeconds * 1000,
-    stopGraceSeconds: config.local.stopTimeoutSeconds,
   });
   const images = createImageCatalog({
     localImages: async () => (canListImages(executor) ? executor.listImages() : []),
@@ -120,7 +126,6 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       deadlineSeconds: config.sessions.deadlineSeconds,
       renewSeconds: config.sessions.renewSeconds,
       maxReplicas: config.sessions.maxReplicas,
-      stopGraceSeconds: config.local.stopTimeoutSeconds,
       maxQueuedPerUser: config.scheduler.limits.maxQueuedJobs,
     },
     registries: config.registries.map((r) => r.host),

@@ -99,8 +99,13 @@ export const ConfigSchema = z.object({
     conf: z.string().default(""),
     /** The podman command on the compute nodes. */
     podmanPath: z.string().default("podman"),
-    /** CONTAINERS_CONF for podman on the compute nodes; empty for the node's own configuration. */
+    /**
+     * CONTAINERS_CONF for podman on the compute nodes: empty for the one skyrun writes for its own engine
+     * (runc, cgroupfs, explicit ulimits: what works where skyrun runs), `node` for the node's own configuration.
+     */
     containersConf: z.string().default(""),
+    /** Seconds between SIGTERM and SIGKILL when a run is stopped (scancel, time limit). */
+    stopTimeoutSeconds: z.number().int().min(0).default(10),
     network: z.enum(["bridge", "none", "host"]).default("bridge"),
     /** Environment for Podman on the nodes, e.g. HTTPS_PROXY or CONTAINERS_REGISTRIES_CONF. Written into batch scripts: no secrets. */
     podmanEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a shell variable name"), z.string()).default({}),

@@ -24,6 +24,28 @@ function keepImageLines(text: string, clashes: (f: string[]) => boolean): string
   return text.split("\n").filter((line) => line.trim() !== "").filter((line) => line.startsWith("#") || !clashes(fields(line)));
 }
 
+/** The job user's /etc/passwd line. */
+export const passwdLine = (a: PosixAccounts): string => {
+  const u = a.user;
+  return `${u.name}:x:${u.uid}:${u.gid}:${u.name}:${u.home}:${u.shell}`;
+};
+
+/** The job's groups, once each by name: the primary group first. */
+const distinctGroups = (a: PosixAccounts) => {
+  const seen = new Set<string>();
+  return a.groups.filter((g) => !seen.has(g.name) && seen.add(g.name));
+};
+
+/** The job's /etc/group lines, the user listed as a member of each supplementary group. */
+export const groupLines = (a: PosixAccounts): string[] =>
+  distinctGroups(a).map((g) => `${g.name}:x:${g.gid}:${g.gid === a.user.gid ? "" : a.user.name}`);
+
+/** Names and ids an image entry must not have, or it would give ours a second meaning. */
+export const clashingGroupKeys = (a: PosixAccounts): { names: string[]; gids: string[] } => {
+  const ours = distinctGroups(a);
+  return { names: ours.map((g) => g.name), gids: ours.map((g) => String(g.gid)) };
+};
+
 /**
  * The image's passwd plus the job's user. An image entry with the same name or uid is
  * dropped: inside the job that uid is this user.
@@ -31,7 +53,7 @@ function keepImageLines(text: string, clashes: (f: string[]) => boolean): string
 export function mergePasswd(imagePasswd: string, a: PosixAccounts): string {
   const u = a.user;
   const kept = keepImageLines(imagePasswd, (f) => f[0] === u.name || f[2] === String(u.uid));
-  return [...kept, `${u.name}:x:${u.uid}:${u.gid}:${u.name}:${u.home}:${u.shell}`].join("\n") + "\n";
+  return [...kept, passwdLine(a)].join("\n") + "\n";
 }
 
 /**
@@ -39,11 +61,9 @@ export function mergePasswd(imagePasswd: string, a: PosixAccounts): string {
  * supplementary one. Image groups with one of those names or gids are dropped.
  */
 export function mergeGroup(imageGroup: string, a: PosixAccounts): string {
-  const seen = new Set<string>();
-  const ours = a.groups.filter((g) => !seen.has(g.name) && seen.add(g.name));
-  const names = new Set(ours.map((g) => g.name));
-  const gids = new Set(ours.map((g) => String(g.gid)));
+  const clash = clashingGroupKeys(a);
+  const names = new Set(clash.names);
+  const gids = new Set(clash.gids);
   const kept = keepImageLines(imageGroup, (f) => names.has(f[0] ?? "") || gids.has(f[2] ?? ""));
-  const lines = ours.map((g) => `${g.name}:x:${g.gid}:${g.gid === a.user.gid ? "" : a.user.name}`);
-  return [...kept, ...lines].join("\n") + "\n";
+  return [...kept, ...groupLines(a)].join("\n") + "\n";
 }

@@ -95,8 +95,10 @@ export interface Executor {
   prepare?(run: RunRequest): Promise<void>;
   /** The engine's view of these runs; a run it does not know is `vanished`. */
   statuses(runs: readonly RunRef[]): Promise<Map<JobId, RunStatus>>;
-  /** Stops a run (SIGTERM, then SIGKILL after `graceSeconds`). Idempotent: unknown or finished runs resolve. */
-  cancel(run: RunRef, graceSeconds: number): Promise<void>;
+  /** Seconds between SIGTERM and SIGKILL when a run is stopped (the engine's own setting). */
+  readonly stopGraceSeconds: number;
+  /** Stops a run (SIGTERM, then SIGKILL after `stopGraceSeconds`). Idempotent: unknown or finished runs resolve. */
+  cancel(run: RunRef): Promise<void>;
   /** Frees what the engine keeps of a finished run (the container). Idempotent. */
   release(run: RunRef): Promise<void>;
   /** CPU and memory in use by a running run, or undefined when unknown. */

@@ -1,33 +1,56 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/config-schema.js";
+import type { Clock } from "../domain/clock.js";
 import type { DataLayout } from "../storage/data-layout.js";
 import type { Executor, ExecutorKind } from "./executor.js";
 
-export type ExecutorFactory = (config: Config, layout: DataLayout, log: Logger) => Promise<Executor>;
+/** What every executor gets besides its own section of the configuration. */
+export interface ExecutorContext {
+  readonly layout: DataLayout;
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** The hardened seccomp profile file jobs run under, or null for the engine's default. */
+  readonly seccompProfile: string | null;
+}
 
-/** Every executor, loaded lazily so a site pays only for the engine it uses. */
-export const EXECUTORS: Record<ExecutorKind, ExecutorFactory> = {
-  local: async (config, layout, log) => {
+/** The local executor's section, plus the registries it pulls from over plain HTTP. */
+export type LocalExecutorSection = Config["local"] & { readonly insecureRegistries: readonly string[] };
+export type SlurmExecutorSection = Config["slurm"];
+
+/** Each executor by kind, with only its own section; loaded lazily so a site pays only for the engine it uses. */
+export interface ExecutorFactories {
+  local(section: LocalExecutorSection, ctx: ExecutorContext): Promise<Executor>;
+  slurm(section: SlurmExecutorSection, ctx: ExecutorContext): Promise<Executor>;
+}
+
+export const EXECUTORS: ExecutorFactories & Record<ExecutorKind, unknown> = {
+  async local(section, { layout, log, clock, seccompProfile }) {
     const { ensureEngineSocket } = await import("./local/engine-socket.js");
     const { createPodmanExecutor } = await import("./local/podman-executor.js");
-    const socketPath = await ensureEngineSocket({ socketPath: config.local.socketPath, stateDir: layout.engineStateDir, log });
+    const socketPath = await ensureEngineSocket({ socketPath: section.socketPath, stateDir: layout.engineStateDir, log, clock });
     log.info({ socketPath }, "container engine socket");
     const { loadOrCreateInstanceId } = await import("../storage/instance-id.js");
-    return createPodmanExecutor({ log }, {
+    return createPodmanExecutor({ log, clock }, {
       socketPath,
-      network: config.local.network,
+      network: section.network,
       instanceId: loadOrCreateInstanceId(layout.dataDir),
       accountsDir: (jobId) => layout.accountsDir(jobId),
-      insecureRegistries: config.registries.filter((r) => r.insecure).map((r) => r.host),
+      insecureRegistries: section.insecureRegistries,
+      seccompProfile,
+      stopGraceSeconds: section.stopTimeoutSeconds,
     });
   },
-  slurm: async (config, layout, log) => {
+  async slurm(section, { layout, log, clock, seccompProfile }) {
     const { createSlurmExecutor } = await import("./slurm/slurm-executor.js");
-    const s = config.slurm;
-    log.info({ partition: s.partition || "(default)", account: s.account || "(default)", mode: s.mode, conf: s.conf || "(default)" }, "Slurm executor");
-    return createSlurmExecutor({ log }, {
-      ...s,
-      stopGraceSeconds: config.local.stopTimeoutSeconds,
+    const { ensureEngineConfigFile } = await import("./local/engine-socket.js");
+    // Without a site's own containers.conf, nodes get the settings skyrun's own engine works with here.
+    const containersConf = section.containersConf === "" ? ensureEngineConfigFile(layout.engineStateDir) : section.containersConf === "node" ? "" : section.containersConf;
+    log.info({ partition: section.partition || "(default)", account: section.account || "(default)", mode: section.mode, conf: section.conf || "(default)", containersConf: containersConf || "(node's own)" }, "Slurm executor");
+    return createSlurmExecutor({ log, clock }, {
+      ...section,
+      containersConf,
+      seccompProfile,
+      stopGraceSeconds: section.stopTimeoutSeconds,
       dataDir: layout.dataDir,
       logPathOf: (jobId) => layout.logPath(jobId),
     });

@@ -10,7 +10,6 @@ export interface SessionSettings {
   readonly deadlineSeconds: number;
   readonly renewSeconds: number;
   readonly maxReplicas: number;
-  readonly stopGraceSeconds: number;
   /** Queued (not yet started) sessions one user may have; 0 = no limit. */
   readonly maxQueuedPerUser: number;
 }

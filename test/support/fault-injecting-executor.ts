@@ -25,6 +25,7 @@ export function createFaultInjectingExecutor(o: { queuesItself?: boolean } = {})
     kind: "local",
     logFormat: "raw",
     queuesItself: o.queuesItself ?? false,
+    stopGraceSeconds: 1,
     submits: [],
     runStatus: new Map(),
     cancelled: [],

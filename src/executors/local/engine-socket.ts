@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "no
 import { request } from "node:http";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { systemClock, type Clock } from "../../domain/clock.js";
 
 /** Sockets tried, in order, when none is configured. */
 const WELL_KNOWN_SOCKETS = ["/run/podman/podman.sock", "/var/run/docker.sock"];
@@ -55,12 +56,25 @@ export function writeContainersConf(path: string): void {
   ].join("\n"));
 }
 
+/** The containers.conf skyrun writes for the Podman it starts, in its engine state directory. */
+export const engineConfigFile = (stateDir: string): string => join(stateDir, "containers.conf");
+
+/** Writes skyrun's containers.conf into the engine state directory (for Slurm nodes too) and returns its path. */
+export function ensureEngineConfigFile(stateDir: string): string {
+  mkdirSync(stateDir, { recursive: true });
+  const conf = engineConfigFile(stateDir);
+  writeContainersConf(conf);
+  return conf;
+}
+
 export interface EngineSocketOptions {
   /** A configured socket path; empty to discover one or start Podman. */
   readonly socketPath: string;
   /** Where skyrun keeps the socket and configuration of a Podman it starts. */
   readonly stateDir: string;
   readonly log: Logger;
+  /** @defaultValue the system clock */
+  readonly clock?: Clock;
   /** How long to wait for a started service to answer. @defaultValue 20000 */
   readonly startTimeoutMs?: number;
 }
@@ -75,9 +89,7 @@ export async function ensureEngineSocket(o: EngineSocketOptions): Promise<string
   const own = join(o.stateDir, "podman.sock");
   if (await pingSocket(own)) return own;
   for (const candidate of WELL_KNOWN_SOCKETS) if (await pingSocket(candidate)) return candidate;
-  mkdirSync(o.stateDir, { recursive: true });
-  const conf = join(o.stateDir, "containers.conf");
-  writeContainersConf(conf);
+  const conf = ensureEngineConfigFile(o.stateDir);
   const logFd = openSync(join(o.stateDir, "podman-service.log"), "a");
   o.log.info({ socket: own }, "starting podman system service");
   let child;
@@ -93,11 +105,12 @@ export async function ensureEngineSocket(o: EngineSocketOptions): Promise<string
   let spawnError: Error | undefined;
   child.on("error", (e) => { spawnError = e; });
   child.unref();
-  const deadline = Date.now() + (o.startTimeoutMs ?? 20_000);
-  while (Date.now() < deadline) {
+  const clock = o.clock ?? systemClock;
+  const deadline = clock.now().getTime() + (o.startTimeoutMs ?? 20_000);
+  while (clock.now().getTime() < deadline) {
     if (spawnError) throw new Error(`cannot start podman (is it installed?): ${spawnError.message}`);
     if (await pingSocket(own)) return own;
-    await new Promise((r) => setTimeout(r, 100));
+    await clock.sleep(100);
   }
   throw new Error(`podman system service did not answer on ${own} within ${(o.startTimeoutMs ?? 20_000) / 1000}s; see ${join(o.stateDir, "podman-service.log")}`);
 }

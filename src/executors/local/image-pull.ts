@@ -1,4 +1,5 @@
 import type Docker from "dockerode";
+import type { Clock } from "../../domain/clock.js";
 import { ExecutorError } from "../../domain/errors.js";
 import type { RunEventListener, RunRequest } from "../executor.js";
 import { engineMessage } from "./engine-errors.js";
@@ -53,17 +54,17 @@ async function startPull(docker: Docker, run: RunRequest, insecure: boolean): Pr
  * Pulling/Pulled events. A failed pull rejects the run with the registry's words
  * (e.g. "unauthorized: authentication required"); credentials never appear in them.
  */
-export async function pullImage(docker: Docker, run: RunRequest, listener: RunEventListener, o: { insecure: boolean }): Promise<void> {
-  const startedMs = Date.now();
-  listener({ kind: "note", jobId: run.jobId, type: "Normal", reason: "Pulling", message: `Pulling image "${run.image}"`, at: new Date() });
+export async function pullImage(docker: Docker, run: RunRequest, listener: RunEventListener, o: { insecure: boolean; clock: Clock }): Promise<void> {
+  const startedMs = o.clock.now().getTime();
+  listener({ kind: "note", jobId: run.jobId, type: "Normal", reason: "Pulling", message: `Pulling image "${run.image}"`, at: o.clock.now() });
   try {
     await finishPull(docker, await startPull(docker, run, o.insecure));
   } catch (e) {
     const words = engineMessage(e);
     const why = /unauthori[sz]ed|authentication required|denied|invalid username\/password/i.test(words) ? "image pull unauthorized" : "image pull failed";
-    listener({ kind: "note", jobId: run.jobId, type: "Warning", reason: "Failed", message: `${why}: ${words}`, at: new Date() });
+    listener({ kind: "note", jobId: run.jobId, type: "Warning", reason: "Failed", message: `${why}: ${words}`, at: o.clock.now() });
     throw new ExecutorError("EXECUTOR_REJECTED", `${why}: ${words}`, { cause: e });
   }
-  const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
-  listener({ kind: "note", jobId: run.jobId, type: "Normal", reason: "Pulled", message: `Successfully pulled image "${run.image}" in ${seconds}s`, at: new Date() });
+  const seconds = ((o.clock.now().getTime() - startedMs) / 1000).toFixed(1);
+  listener({ kind: "note", jobId: run.jobId, type: "Normal", reason: "Pulled", message: `Successfully pulled image "${run.image}" in ${seconds}s`, at: o.clock.now() });
 }

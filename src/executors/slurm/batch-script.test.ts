@@ -29,12 +29,14 @@ const files = (secretKeys: string[] = ["MULTI"], hasAuth = true): PreparedRunFil
     envFile: "/data/slurm/ab/abcdefgh/env",
     authFile: "/data/slurm/ab/abcdefgh/auth.json",
     slurmMessages: "/data/slurm/ab/abcdefgh/slurm.err",
+    passwdFile: "/data/slurm/ab/abcdefgh/passwd",
+    groupFile: "/data/slurm/ab/abcdefgh/group",
     secretFile: (i) => `/data/slurm/ab/abcdefgh/secret-${i}`,
   },
   secretKeys,
   hasAuth,
 });
-const podman: WrapperOptions = { mode: "podman", podmanPath: "/usr/bin/podman", containersConf: "/etc/skyrun/containers.conf", podmanEnv: { HTTPS_PROXY: "http://proxy:3128" }, network: "bridge", stopGraceSeconds: 7 };
+const podman: WrapperOptions = { mode: "podman", podmanPath: "/usr/bin/podman", containersConf: "/etc/skyrun/containers.conf", podmanEnv: { HTTPS_PROXY: "http://proxy:3128" }, network: "bridge", stopGraceSeconds: 7, seccompProfile: "/data/seccomp.json" };
 const bashAccepts = (script: string) => spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
 
 describe("the podman-mode batch script", () => {

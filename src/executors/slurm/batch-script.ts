@@ -10,8 +10,10 @@
  */
 import { quote } from "shlex";
 import { ExecutorError } from "../../domain/errors.js";
+import { clashingGroupKeys, groupLines, passwdLine } from "../../domain/posix-accounts.js";
+import { containerPolicyOf } from "../container-policy.js";
 import type { RunRequest } from "../executor.js";
-import { podmanRunArguments, secretNameOf } from "./podman-arguments.js";
+import { podmanRunArguments, secretNameOf, slurmEngineLabels } from "./podman-arguments.js";
 import type { PreparedRunFiles } from "./run-files.js";
 
 export interface WrapperOptions {
@@ -25,6 +27,8 @@ export interface WrapperOptions {
   readonly network: "bridge" | "none" | "host";
   /** Seconds between SIGTERM and SIGKILL when the run is stopped (scancel, time limit). */
   readonly stopGraceSeconds: number;
+  /** The seccomp profile file (on the shared data directory), or null for Podman's default. */
+  readonly seccompProfile: string | null;
 }
 
 /** A minimal PATH: the wrapper runs as root and must not depend on anything the session controls. */
@@ -61,8 +65,30 @@ function preamble(run: RunRequest, files: PreparedRunFiles): string[] {
   ];
 }
 
+/**
+ * Writes the container's /etc/passwd and /etc/group on the node: the image's own files
+ * (copied out of a container that is created, never started), without entries that
+ * would give the job's names or ids a second meaning, plus the job's entries, as the
+ * local executor merges them (domain/posix-accounts.ts).
+ */
+function accountFileLines(run: RunRequest, files: PreparedRunFiles): string[] {
+  const a = run.accounts;
+  const clash = clashingGroupKeys(a);
+  const list = (items: readonly string[]) => quote(`,${items.join(",")},`);
+  return [
+    `probe=$("$podman" create --pull=never --entrypoint=/nonexistent -- "$image" 2>/dev/null) || fail_to_start 125 ${quote("Error: could not read the image's /etc/passwd")}`,
+    `"$podman" cp -- "$probe:/etc/passwd" ${quote(`${files.paths.passwdFile}.image`)} >/dev/null 2>&1 || : >${quote(`${files.paths.passwdFile}.image`)}`,
+    `"$podman" cp -- "$probe:/etc/group" ${quote(`${files.paths.groupFile}.image`)} >/dev/null 2>&1 || : >${quote(`${files.paths.groupFile}.image`)}`,
+    '"$podman" rm --force -- "$probe" >/dev/null 2>&1',
+    `{ awk -F: -v name=${quote(a.user.name)} -v uid=${quote(String(a.user.uid))} '$0 != "" && ($0 ~ /^#/ || ($1 != name && $3 != uid))' ${quote(`${files.paths.passwdFile}.image`)}; printf '%s\n' ${quote(passwdLine(a))}; } >${quote(files.paths.passwdFile)}`,
+    `{ awk -F: -v names=${list(clash.names)} -v gids=${list(clash.gids)} '$0 != "" && ($0 ~ /^#/ || (index(names, "," $1 ",") == 0 && index(gids, "," $3 ",") == 0))' ${quote(`${files.paths.groupFile}.image`)}; printf '%s\n' ${groupLines(a).map(quote).join(" ")}; } >${quote(files.paths.groupFile)}`,
+    `chmod 0644 ${quote(files.paths.passwdFile)} ${quote(files.paths.groupFile)}`,
+  ];
+}
+
 /** The wrapper for podman mode: pull if needed, run the container attached, record its end. */
 function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOptions): string {
+  const policy = containerPolicyOf(run, { network: o.network, engineLabels: slurmEngineLabels(run.jobId), seccompProfile: o.seccompProfile });
   const secretNames = files.secretKeys.map((_, i) => secretNameOf(run.jobId, i));
   const pull = (auth: boolean) =>
     `pull_out=$("$podman" pull --quiet${auth ? ' --authfile="$auth_file"' : ""} -- "$image" 2>&1 >/dev/null) || fail_to_start 125 "ImagePullFailed: image pull failed: $(printf '%s' "$pull_out" | tail -n 1 | tr -d '\\r')"`;
@@ -71,7 +97,7 @@ function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOption
     ...(o.containersConf ? [`export CONTAINERS_CONF=${quote(o.containersConf)}`] : []),
     ...Object.entries(o.podmanEnv).map(([k, v]) => `export ${k}=${quote(v)}`),
     `podman=${quote(o.podmanPath)}`,
-    `name=${quote(`skyrun-${run.jobId}`)}`,
+    `name=${quote(policy.name)}`,
     `image=${quote(run.image)}`,
     `auth_file=${quote(files.paths.authFile)}`,
     "cleanup() {",
@@ -95,6 +121,7 @@ function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOption
     // A private image is pulled with the user's credentials every time, so a cached copy never lets someone without access run it.
     ...(files.hasAuth ? [pull(true), 'rm -f -- "$auth_file"'] : [`if ! "$podman" image exists -- "$image"; then`, `  ${pull(false)}`, "fi"]),
     '[ "$stopping" = 1 ] && fail_to_start 143 ""',
+    ...accountFileLines(run, files),
     ...files.secretKeys.flatMap((key, i) => [
       `"$podman" secret rm -- ${quote(secretNames[i]!)} >/dev/null 2>&1`,
       `"$podman" secret create -- ${quote(secretNames[i]!)} ${quote(files.paths.secretFile(i))} >/dev/null || fail_to_start 125 ${quote(`Error: could not pass the variable ${key} to the container`)}`,
@@ -103,7 +130,7 @@ function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOption
     ...(run.resources.gpus > 0
       ? ['IFS=, read -ra gpu_ids <<< "${SLURM_JOB_GPUS:-}"', 'for g in "${gpu_ids[@]}"; do gpu_args+=(--device "nvidia.com/gpu=$g"); done']
       : []),
-    `"$podman" ${podmanRunArguments(run, files, o).map(quote).join(" ")} --label "skyrun.slurm.id=\${SLURM_JOB_ID:-}" "\${gpu_args[@]}" ${podmanRunTail(run)} &`,
+    `"$podman" ${podmanRunArguments(policy, run.jobId, files).map(quote).join(" ")} --label "skyrun.slurm.id=\${SLURM_JOB_ID:-}" "\${gpu_args[@]}" ${podmanRunTail(policy.args)} &`,
     "child=$!",
     WAIT_LOOP,
     "# The client can end before the container (on a signal): the container's own state is the truth.",
@@ -121,8 +148,8 @@ function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOption
 }
 
 /** The image and the argv after it (with an entrypoint override and no args, none: the image's CMD is dropped). */
-function podmanRunTail(run: RunRequest): string {
-  return ['"$image"', ...(run.args ?? []).map(quote)].join(" ");
+function podmanRunTail(args: readonly string[] | null): string {
+  return ['"$image"', ...(args ?? []).map(quote)].join(" ");
 }
 
 /** The wrapper for direct mode: the command itself, as the user, in private mount and UTS namespaces. */

@@ -21,6 +21,9 @@ export interface RunFilePaths {
   readonly authFile: string;
   /** What Slurm itself writes about the job (sbatch --error): kept out of the session's log. */
   readonly slurmMessages: string;
+  /** The container's /etc/passwd and /etc/group: the image's, merged on the node with the job's entries; mode 0644. */
+  readonly passwdFile: string;
+  readonly groupFile: string;
   /** One value per file, for variables that cannot go in an env file; mode 0600. */
   secretFile(index: number): string;
 }
@@ -62,6 +65,8 @@ export function createRunFiles(dataDir: string): RunFiles {
       envFile: join(privateDir, "env"),
       authFile: join(privateDir, "auth.json"),
       slurmMessages: join(privateDir, "slurm.err"),
+      passwdFile: join(privateDir, "passwd"),
+      groupFile: join(privateDir, "group"),
       secretFile: (i) => join(privateDir, `secret-${i}`),
     };
   };

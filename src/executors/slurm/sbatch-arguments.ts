@@ -1,7 +1,8 @@
+import { containerNameOf } from "../container-policy.js";
 import type { RunRequest } from "../executor.js";
 
 /** The Slurm job name of a session's run: how skyrun finds it again without its id. */
-export const slurmJobNameOf = (jobId: string): string => `skyrun-${jobId}`;
+export const slurmJobNameOf = (jobId: string): string => containerNameOf(jobId);
 
 /** Slurm time limits are whole minutes: the deadline, rounded up, at least one. */
 export const timeLimitMinutes = (deadlineSeconds: number): number => Math.max(1, Math.ceil(deadlineSeconds / 60));

@@ -1,3 +1,4 @@
+import type { Clock } from "../../domain/clock.js";
 import type { JobId } from "../../domain/ids.js";
 import type { RunRef, RunStatus } from "../executor.js";
 import { readExitRecord } from "./exit-record.js";
@@ -34,7 +35,7 @@ export interface SlurmView {
 }
 
 /** Reads Slurm's state of skyrun's runs: squeue snapshots, exit records, scontrol for exit codes. */
-export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf: (jobId: JobId) => string): SlurmView {
+export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf: (jobId: JobId) => string, clock: Clock): SlurmView {
   async function exitCodeOf(slurmId: string): Promise<{ exitCode: number; signal: number } | undefined> {
     const r = await slurm("scontrol", ["show", "job", "--oneliner", slurmId]);
     return r.code === 0 ? parseScontrolExit(r.stdout) : undefined;
@@ -47,7 +48,7 @@ export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf:
 
   return {
     async snapshot() {
-      const at = new Date();
+      const at = clock.now();
       const r = await slurm("squeue", ["--me", "--noheader", "--states=all", `--format=${SQUEUE_FORMAT}`]);
       if (r.code !== 0) throw toExecutorError("listing jobs", r);
       const byId = new Map<string, SlurmJobRow>();

@@ -2,7 +2,7 @@ import { MAX_TIMER_MS } from "../../domain/clock.js";
 import { toError } from "../../domain/errors.js";
 import type { JobId } from "../../domain/ids.js";
 import { expiryOf, type Job } from "../../domain/job.js";
-import { refOf, type LifecycleDeps, type LifecycleSettings } from "./lifecycle-deps.js";
+import { refOf, type LifecycleDeps } from "./lifecycle-deps.js";
 import type { RunMarks } from "./run-marks.js";
 
 /** How long to wait before trying again to stop a run past its deadline. */
@@ -15,10 +15,7 @@ const STOP_RETRY_MS = 5000;
 export class DeadlineTimers {
   private readonly timers = new Map<JobId, () => void>();
 
-  constructor(
-    private readonly d: Pick<LifecycleDeps, "store" | "executor" | "ledger" | "clock" | "log"> & { readonly marks: RunMarks },
-    private readonly s: Pick<LifecycleSettings, "stopGraceSeconds">,
-  ) {}
+  constructor(private readonly d: Pick<LifecycleDeps, "store" | "executor" | "ledger" | "clock" | "log"> & { readonly marks: RunMarks }) {}
 
   /** (Re-)arms the deadline of a running job; does nothing for one that is not running. */
   arm(job: Job): void {
@@ -52,7 +49,7 @@ export class DeadlineTimers {
     this.d.marks.markDeadlineKill(id);
     this.d.log.info({ jobId: id }, "deadline reached; stopping the run");
     try {
-      await this.d.executor.cancel(refOf(job), this.s.stopGraceSeconds);
+      await this.d.executor.cancel(refOf(job));
     } catch (e) {
       this.d.log.warn({ jobId: id, err: toError(e).message }, "could not stop a run past its deadline; retrying");
       this.timers.set(id, this.d.clock.setTimer(STOP_RETRY_MS, () => void this.reached(id)));

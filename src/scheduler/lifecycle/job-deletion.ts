@@ -1,7 +1,7 @@
 import { isTerminal, type Job } from "../../domain/job.js";
 import { lifecycleEvents as ev } from "../../domain/lifecycle-events.js";
 import type { JobFinisher } from "./job-finisher.js";
-import type { LifecycleDeps, LifecycleSettings } from "./lifecycle-deps.js";
+import type { LifecycleDeps } from "./lifecycle-deps.js";
 import type { RunStopper } from "./run-stopper.js";
 
 export type JobDeletionDeps = Pick<LifecycleDeps, "store" | "executor" | "notifier" | "clock"> & {
@@ -15,7 +15,7 @@ export type JobDeletionDeps = Pick<LifecycleDeps, "store" | "executor" | "notifi
  * removes a queued job from the scheduler's queue first.
  */
 export class JobDeletion {
-  constructor(private readonly d: JobDeletionDeps, private readonly s: Pick<LifecycleSettings, "stopGraceSeconds">) {}
+  constructor(private readonly d: JobDeletionDeps) {}
 
   async delete(job: Job): Promise<Job> {
     const now = this.d.clock.now();
@@ -29,7 +29,7 @@ export class JobDeletion {
       return this.delete((await jobs.get(job.id)) ?? job);
     }
     if (job.state === "starting" || job.state === "running") {
-      const terminating = await jobs.transition(job.id, ["starting", "running"], "terminating", {}, ev.killing(now, this.s.stopGraceSeconds));
+      const terminating = await jobs.transition(job.id, ["starting", "running"], "terminating", {}, ev.killing(now, this.d.executor.stopGraceSeconds));
       if (!terminating) return this.delete((await jobs.get(job.id)) ?? job);
       this.d.notifier.changed(terminating);
       // An engine that queues runs itself (Slurm) holds submitted runs in `starting`: those must be stopped too.

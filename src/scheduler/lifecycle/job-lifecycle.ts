@@ -40,12 +40,12 @@ export interface JobLifecycle {
 export function createJobLifecycle(d: LifecycleDeps, s: LifecycleSettings): JobLifecycle {
   const marks = new RunMarks();
   const preparations = new RunPreparations();
-  const deadlines = new DeadlineTimers({ ...d, marks }, s);
+  const deadlines = new DeadlineTimers({ ...d, marks });
   const finisher = new JobFinisher({ ...d, deadlines, marks, preparations }, s);
   const exits = new RunExits({ ...d, deadlines, marks, finisher });
-  const stopper = new RunStopper({ ...d, marks, exits, finisher }, s);
+  const stopper = new RunStopper({ ...d, marks, exits, finisher });
   const launcher = new Launcher({ ...d, deadlines, marks, preparations, finisher, stopper });
-  const deletion = new JobDeletion({ ...d, finisher, stopper }, s);
+  const deletion = new JobDeletion({ ...d, finisher, stopper });
   const reconciler = new RunReconciler({ ...d, deadlines, marks, exits, launcher, stopper, finisher });
   return {
     launch: (id) => launcher.launch(id),

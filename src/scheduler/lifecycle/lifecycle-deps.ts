@@ -10,8 +10,6 @@ import type { JobNotifier } from "../job-notifier.js";
 export interface LifecycleSettings {
   /** Finished sessions stay in `GET /session` this long. */
   readonly listingTtlSeconds: number;
-  /** Seconds between SIGTERM and SIGKILL when a run is stopped. */
-  readonly stopGraceSeconds: number;
 }
 
 /** What the parts of a job's lifecycle share. */

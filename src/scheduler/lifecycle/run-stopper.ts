@@ -2,7 +2,7 @@ import { toError } from "../../domain/errors.js";
 import type { Job } from "../../domain/job.js";
 import { lifecycleEvents as ev } from "../../domain/lifecycle-events.js";
 import type { JobFinisher } from "./job-finisher.js";
-import { refOf, type LifecycleDeps, type LifecycleSettings } from "./lifecycle-deps.js";
+import { refOf, type LifecycleDeps } from "./lifecycle-deps.js";
 import type { RunExits } from "./run-exits.js";
 import type { RunMarks } from "./run-marks.js";
 
@@ -14,13 +14,13 @@ export type RunStopperDeps = Pick<LifecycleDeps, "executor" | "clock" | "log"> &
 
 /** Stops the runs of deleted jobs and records their end once the engine confirms it. */
 export class RunStopper {
-  constructor(private readonly d: RunStopperDeps, private readonly s: Pick<LifecycleSettings, "stopGraceSeconds">) {}
+  constructor(private readonly d: RunStopperDeps) {}
 
   /** Stops a terminating job's run (SIGTERM, then SIGKILL after the grace period). Never throws: the reconciler retries. */
   async stop(job: Job): Promise<void> {
     this.d.marks.markStopped(job.id);
     try {
-      await this.d.executor.cancel(refOf(job), this.s.stopGraceSeconds);
+      await this.d.executor.cancel(refOf(job));
       const status = (await this.d.executor.statuses([refOf(job)])).get(job.id);
       if (status?.phase === "exited") {
         await this.d.exits.finishRun(job.id, { exitCode: status.exitCode, oomKilled: status.oomKilled, startedAt: status.startedAt, at: status.finishedAt, reason: status.reason });

@@ -65,7 +65,7 @@ describe("sessions on Slurm", { timeout: 180_000 }, () => {
   it("runs the container as the user with their groups, no capabilities, HOME on /arc, a private /scratch and every env value intact", async () => {
     const id = await create({
       cmd: "sh",
-      args: "-c 'id -u; id -g; id -G; grep CapEff /proc/self/status; echo $HOME; pwd; hostname; echo $OMP_NUM_THREADS; ls -ld /scratch; echo \"[$QUERY|$EMPTY|$LINES]\"'",
+      args: "-c 'id -u; id -g; id -G; grep CapEff /proc/self/status; echo $HOME; pwd; hostname; echo $OMP_NUM_THREADS; ls -ld /scratch; echo \"[$QUERY|$EMPTY|$LINES]\"; id -un; id -Gn; grep -c ^root: /etc/passwd'",
       name: "who-am-i",
       cores: "2",
       ram: "2",
@@ -76,8 +76,10 @@ describe("sessions on Slurm", { timeout: 180_000 }, () => {
     expect(out.slice(0, 3)).toEqual(["20001", "20001", "20001 30001 30002"]);
     expect(out[3]).toMatch(/CapEff:\s+0000000000000000/);
     expect(out.slice(4, 8)).toEqual(["/arc/home/alice", "/arc/home/alice", "who-am-i", "2"]);
-    expect(out[8]).toMatch(/^drwx------\s+\d+\s+20001\s+20001/);
+    // The container's /etc/passwd and /etc/group name the user and their groups, as on the local engine (issue 15).
+    expect(out[8]).toMatch(/^drwx------\s+\d+\s+alice\s+alice/);
     expect(out.slice(9, 11)).toEqual(["[a=b&c=d||one", "two]"]);
+    expect(out.slice(11, 14)).toEqual(["alice", "alice astro survey", "1"]); // the image's own entries are kept
     expect(statSync(`${t.dataDir}/arc/home/alice`).uid).toBe(20001);
     expect(existsSync(`${t.dataDir}/scratch/${id}`)).toBe(false);
     expect(existsSync(`${t.dataDir}/slurm/${id.slice(0, 2)}/${id}`)).toBe(false); // the env file is gone with the job
