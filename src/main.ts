@@ -71,7 +71,7 @@ const httpsOptions = (tls: ServerTls) => ({
 /** The configured executor, given only its own section of the configuration. */
 function openExecutor(config: Config, ctx: ExecutorContext): Promise<Executor> {
   if (config.executor === "slurm") return EXECUTORS.slurm(config.slurm, ctx);
-  return EXECUTORS.local({ ...config.local, insecureRegistries: config.registries.filter((r) => r.insecure).map((r) => r.host) }, ctx);
+  return EXECUTORS.local(config.local, ctx);
 }
 
 /** Builds and starts skyrun: store, engine, scheduler, HTTP. */
@@ -85,7 +85,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   const layout = createDataLayout(config.dataDir, config.storage.arcRoot);
   const store = await openStore(config.store);
   const secrets = openSecrets(config);
-  const executor = await openExecutor(config, { layout, log, clock, seccompProfile: writeSeccompProfile(join(config.dataDir, "seccomp.json"), log) });
+  const executor = await openExecutor(config, { layout, log, clock, seccompProfile: writeSeccompProfile(join(config.dataDir, "seccomp.json"), log), registries: config.registries });
   const dirs = createJobDirectories(layout);
   const scheduling = createSchedulingService({
     store,
@@ -110,6 +110,8 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   });
   const images = createImageCatalog({
     localImages: async () => (canListImages(executor) ? executor.listImages() : []),
+    inspectLocal: async (reference) => (canListImages(executor) ? executor.inspectImage(reference) : undefined),
+    clock,
     log,
   }, { registries: config.registries, refreshSeconds: config.imageCatalog.refreshSeconds });
   let submitSeq = await store.jobs.maxSubmitSeq();

@@ -59,3 +59,9 @@ export function formatImageReference(ref: ImageReference): string {
   const tag = ref.tag ?? (ref.digest ? null : "latest");
   return `${name}${tag ? `:${tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
+
+/** Names without a registry host, or under `localhost/`, belong to the engine: never pulled. */
+export const isEngineLocalName = (image: string): boolean => {
+  const host = parseImageReference(image).host;
+  return host === null || host === "localhost";
+};

@@ -1,3 +1,4 @@
+import type { EngineImageFacts } from "../domain/image-access.js";
 import type { JobId } from "../domain/ids.js";
 import type { Owner, Resources } from "../domain/job.js";
 import type { PosixAccounts } from "../domain/posix-accounts.js";
@@ -123,6 +124,8 @@ export interface EngineImage {
 /** Optional: an engine that holds images locally (Podman, Docker). */
 export interface ImageListing {
   listImages(): Promise<EngineImage[]>;
+  /** The image the engine resolves this reference (name, id or digest) to; undefined when it holds none. */
+  inspectImage(reference: string): Promise<EngineImageFacts | undefined>;
 }
 export const canListImages = (e: Executor): e is Executor & ImageListing => "listImages" in e;
 

@@ -11,10 +11,11 @@ export interface ExecutorContext {
   readonly clock: Clock;
   /** The hardened seccomp profile file jobs run under, or null for the engine's default. */
   readonly seccompProfile: string | null;
+  /** Hosts of the registries users run images from; `insecure` ones speak plain HTTP. */
+  readonly registries: readonly { readonly host: string; readonly insecure: boolean }[];
 }
 
-/** The local executor's section, plus the registries it pulls from over plain HTTP. */
-export type LocalExecutorSection = Config["local"] & { readonly insecureRegistries: readonly string[] };
+export type LocalExecutorSection = Config["local"];
 export type SlurmExecutorSection = Config["slurm"];
 
 /** Each executor by kind, with only its own section; loaded lazily so a site pays only for the engine it uses. */
@@ -24,7 +25,7 @@ export interface ExecutorFactories {
 }
 
 export const EXECUTORS: ExecutorFactories & Record<ExecutorKind, unknown> = {
-  async local(section, { layout, log, clock, seccompProfile }) {
+  async local(section, { layout, log, clock, seccompProfile, registries }) {
     const { ensureEngineSocket } = await import("./local/engine-socket.js");
     const { createPodmanExecutor } = await import("./local/podman-executor.js");
     const socketPath = await ensureEngineSocket({ socketPath: section.socketPath, stateDir: layout.engineStateDir, log, clock });
@@ -35,12 +36,13 @@ export const EXECUTORS: ExecutorFactories & Record<ExecutorKind, unknown> = {
       network: section.network,
       instanceId: loadOrCreateInstanceId(layout.dataDir),
       accountsDir: (jobId) => layout.accountsDir(jobId),
-      insecureRegistries: section.insecureRegistries,
+      insecureRegistries: registries.filter((r) => r.insecure).map((r) => r.host),
+      registryHosts: registries.map((r) => r.host),
       seccompProfile,
       stopGraceSeconds: section.stopTimeoutSeconds,
     });
   },
-  async slurm(section, { layout, log, clock, seccompProfile }) {
+  async slurm(section, { layout, log, clock, seccompProfile, registries }) {
     const { createSlurmExecutor } = await import("./slurm/slurm-executor.js");
     const { ensureEngineConfigFile } = await import("./local/engine-socket.js");
     // Without a site's own containers.conf, nodes get the settings skyrun's own engine works with here.
@@ -50,6 +52,7 @@ export const EXECUTORS: ExecutorFactories & Record<ExecutorKind, unknown> = {
       ...section,
       containersConf,
       seccompProfile,
+      registryHosts: registries.map((r) => r.host),
       stopGraceSeconds: section.stopTimeoutSeconds,
       dataDir: layout.dataDir,
       logPathOf: (jobId) => layout.logPath(jobId),

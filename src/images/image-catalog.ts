@@ -1,5 +1,7 @@
-import { isAppError } from "../domain/errors.js";
 import type { Logger } from "pino";
+import { every, type Clock } from "../domain/clock.js";
+import { isAppError } from "../domain/errors.js";
+import { decideLocalImage, type EngineImageFacts, type LocalImageDecision } from "../domain/image-access.js";
 import type { ImageReference } from "../domain/image-reference.js";
 import { createRegistryClient, RegistryAuthRequired, type RegistryClient, type RegistryEndpoint } from "./registry-client.js";
 
@@ -31,6 +33,12 @@ export interface ImageCatalog {
    * or an anonymous read of its manifest succeeds now.
    */
   isPublic(image: ImageReference): Promise<boolean>;
+  /**
+   * For a reference without a registry host: may it run what the engine resolves it to,
+   * and under which name (see domain/image-access.ts)? Undefined when the engine does
+   * not hold it, or cannot be asked (its launch then says so).
+   */
+  resolveLocal(reference: string): Promise<LocalImageDecision | undefined>;
   /** Re-reads every registry now; concurrent calls share one refresh. Never throws. */
   refresh(): Promise<void>;
   /** Starts the periodic refresh (every `refreshSeconds`; 0 = never). */
@@ -79,7 +87,15 @@ async function eachLimited<T>(items: readonly T[], width: number, work: (item: T
  * refreshed on a schedule and on demand (`GET /image?refresh=true`), merged with the
  * engine's local images, which are read live.
  */
-export function createImageCatalog(deps: { localImages: () => Promise<readonly LocalImage[]>; log: Logger }, o: ImageCatalogOptions): ImageCatalog {
+export interface ImageCatalogDeps {
+  readonly localImages: () => Promise<readonly LocalImage[]>;
+  /** The image the engine resolves a reference to, or undefined (none, or no engine images here). */
+  readonly inspectLocal: (reference: string) => Promise<EngineImageFacts | undefined>;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export function createImageCatalog(deps: ImageCatalogDeps, o: ImageCatalogOptions): ImageCatalog {
   const log = deps.log.child({ component: "image-catalog" });
   const clients = new Map<string, { client: RegistryClient; repositories: readonly string[] | undefined }>(
     o.registries.map((r) => [r.host, { client: createRegistryClient(r), repositories: r.repositories }]),
@@ -89,7 +105,8 @@ export function createImageCatalog(deps: { localImages: () => Promise<readonly L
   let registryIds = new Set<string>();
   const checks = new Map<string, { public: boolean; atMs: number }>();
   let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let stopRefreshing: (() => void) | undefined;
+  const registryHosts = new Set(o.registries.map((r) => r.host));
 
   async function readRegistry(host: string, client: RegistryClient, fixed: readonly string[] | undefined): Promise<CatalogImage[]> {
     const out: CatalogImage[] = [];
@@ -162,29 +179,31 @@ export function createImageCatalog(deps: { localImages: () => Promise<readonly L
       const id = `${image.host}/${image.path}:${reference}`;
       if (!image.digest && registryIds.has(id)) return true;
       const cached = checks.get(id);
-      if (cached && Date.now() - cached.atMs < CHECK_TTL_MS) return cached.public;
+      if (cached && deps.clock.now().getTime() - cached.atMs < CHECK_TTL_MS) return cached.public;
       let readable = false;
       try {
         readable = (await entry.client.manifest(image.path, reference)) !== undefined;
       } catch (e) {
         log.warn({ image: id, err: e instanceof Error ? e.message : String(e) }, "could not check whether an image is public");
       }
-      checks.set(id, { public: readable, atMs: Date.now() });
+      checks.set(id, { public: readable, atMs: deps.clock.now().getTime() });
       return readable;
+    },
+
+    async resolveLocal(reference) {
+      const found = await deps.inspectLocal(reference).catch(() => undefined);
+      return found ? decideLocalImage(reference, found, registryHosts) : undefined;
     },
 
     refresh,
 
     start() {
       void refresh();
-      if (o.refreshSeconds > 0) {
-        timer = setInterval(() => void refresh(), o.refreshSeconds * 1000);
-        timer.unref();
-      }
+      if (o.refreshSeconds > 0) stopRefreshing = every(deps.clock, o.refreshSeconds * 1000, () => void refresh());
     },
 
     close() {
-      if (timer) clearInterval(timer);
+      stopRefreshing?.();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { AppError, ExecutorError, invalid, isAppError } from "../domain/errors.js";
 import { parseCreateRequest, type Params } from "../domain/create-request.js";
 import { newJobId, type JobId } from "../domain/ids.js";
-import { parseImageReference } from "../domain/image-reference.js";
+import { isEngineLocalName, parseImageReference } from "../domain/image-reference.js";
 import { NEVER, type Job } from "../domain/job.js";
 import { parseRegistryAuthHeader, type RegistryAuth } from "../domain/registry-auth.js";
 import type { Principal } from "../identity/principal.js";
@@ -23,22 +23,33 @@ async function checkDependencies(deps: JobServiceDeps, principal: Principal, ids
 
 /**
  * Where the image may come from, and whether the caller's credentials are needed:
- *   - an engine image (`localhost/…` or no registry host) runs as the engine holds it;
- *     credentials would be pointless and are not kept;
+ *   - a reference without a registry host (or under `localhost/`) must reach one of the
+ *     engine's own images, never a copy of a registry's private image that the engine
+ *     would otherwise resolve a short name, id or digest to (domain/image-access.ts); it
+ *     runs under the canonical name the check found; credentials are not kept;
  *   - otherwise its registry must be one of the configured hosts, compared exactly
  *     (the platform compares by prefix, so `images.canfar.net.evil.org` passed);
  *   - an image the registry does not serve anonymously needs `x-skaha-registry-auth`.
- * @returns the credentials to keep for the pull, or null.
+ * @returns the image to run (canonical for engine images) and the credentials to keep for the pull, or null.
  */
-async function checkImageSource(deps: Pick<JobServiceDeps, "registries" | "images">, image: string, auth: RegistryAuth | null): Promise<RegistryAuth | null> {
+async function checkImageSource(deps: Pick<JobServiceDeps, "registries" | "images">, image: string, auth: RegistryAuth | null): Promise<{ image: string; auth: RegistryAuth | null }> {
+  if (isEngineLocalName(image)) {
+    const decision = await deps.images.resolveLocal(image);
+    if (decision?.kind === "refused") {
+      throw invalid(
+        `Invalid value for 'image': ${image} is, on this server's engine, a copy of ${decision.copyOf}, which comes from a registry. Name it ${decision.copyOf}; a private image needs your credentials in the x-skaha-registry-auth header.`,
+        { parameter: "image" },
+      );
+    }
+    return { image: decision?.image ?? image, auth: null };
+  }
   const ref = parseImageReference(image);
-  if (ref.host === null || ref.host === "localhost") return null;
-  if (!deps.registries.includes(ref.host)) {
+  if (ref.host === null || !deps.registries.includes(ref.host)) {
     const allowed = deps.registries.length > 0 ? `images from ${deps.registries.join(", ")} (exact host and port) or` : "only";
     throw invalid(`Invalid value for 'image': registry ${ref.host} is not allowed here. This server runs ${allowed} images on its own container engine (localhost/…, see GET /image).`, { parameter: "image" });
   }
-  if (auth) return auth;
-  if (await deps.images.isPublic(ref)) return null;
+  if (auth) return { image, auth };
+  if (await deps.images.isPublic(ref)) return { image, auth: null };
   throw invalid(
     `No authentication provided for unknown or private image ${image}. Use the x-skaha-registry-auth request header with base64Encode(username:secret), e.g. --header "x-skaha-registry-auth: $(echo -n 'me:my-cli-secret' | base64)".`,
     { parameter: "x-skaha-registry-auth" },
@@ -58,7 +69,7 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
   if (limit > 0 && queued + replicas > limit) {
     throw new AppError("QUOTA_EXCEEDED", `Too many queued sessions: you have ${queued} waiting and asked for ${replicas} more; the limit is ${limit} per user. Wait for some to start, or delete some.`);
   }
-  const auth = await checkImageSource(deps, spec.image, header);
+  const { image, auth } = await checkImageSource(deps, spec.image, header);
   if (!deps.scheduling.isEngineAvailable()) {
     throw new ExecutorError("EXECUTOR_UNAVAILABLE", "The container engine cannot be reached right now; try again shortly.");
   }
@@ -68,6 +79,7 @@ export async function createSessions(deps: JobServiceDeps, principal: Principal,
     const arrayId = replicas > 1 ? newJobId() : null;
     return Array.from({ length: replicas }, (_, i) => ({
       ...spec,
+      image,
       priority: principal.user.effectivePriority,
       id: newJobId(),
       name: replicas > 1 ? `${spec.name}-${i + 1}` : spec.name,

@@ -25,6 +25,8 @@ export interface PodmanExecutorOptions {
   readonly accountsDir: (jobId: string) => string;
   /** Registry hosts (HOST[:PORT]) pulled from over plain HTTP. */
   readonly insecureRegistries?: readonly string[];
+  /** Every registry host users run images from. */
+  readonly registryHosts?: readonly string[];
   /** The seccomp profile jobs run under (a file), or null for the engine's default. */
   readonly seccompProfile?: string | null;
   /** Seconds between SIGTERM and SIGKILL when a run is stopped. */
@@ -48,7 +50,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
   const inspection = createContainerInspection(docker);
   const usage = new UsageSampler(docker, inspection, clock);
   const exits = new ExitReports(inspection, () => listener, (jobId) => usage.forget(jobId));
-  const images = createImageResolution(docker, clock, { insecureRegistries: new Set(o.insecureRegistries ?? []) });
+  const images = createImageResolution(docker, clock, { insecureRegistries: new Set(o.insecureRegistries ?? []), registryHosts: new Set(o.registryHosts ?? []) });
   const accountFiles = createJobAccountFiles(docker, o.accountsDir);
   const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null }, (cid, jobId) => jobOfContainer.set(cid, jobId));
   const exitFiles = watchContainerExits((containerId) => {
@@ -171,6 +173,8 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
     usage: ({ jobId }) => usage.usageOf(jobId),
 
     listImages: () => listEngineImages(docker),
+
+    inspectImage: (reference) => images.inspect(reference),
 
     async close() {
       exitFiles.close();

@@ -36,7 +36,7 @@ const files = (secretKeys: string[] = ["MULTI"], hasAuth = true): PreparedRunFil
   secretKeys,
   hasAuth,
 });
-const podman: WrapperOptions = { mode: "podman", podmanPath: "/usr/bin/podman", containersConf: "/etc/skyrun/containers.conf", podmanEnv: { HTTPS_PROXY: "http://proxy:3128" }, network: "bridge", stopGraceSeconds: 7, seccompProfile: "/data/seccomp.json" };
+const podman: WrapperOptions = { mode: "podman", podmanPath: "/usr/bin/podman", containersConf: "/etc/skyrun/containers.conf", podmanEnv: { HTTPS_PROXY: "http://proxy:3128" }, network: "bridge", stopGraceSeconds: 7, seccompProfile: "/data/seccomp.json", registryHosts: ["images.example.org"] };
 const bashAccepts = (script: string) => spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
 
 describe("the podman-mode batch script", () => {

@@ -10,6 +10,7 @@
  */
 import { quote } from "shlex";
 import { ExecutorError } from "../../domain/errors.js";
+import { isEngineLocalName, parseImageReference } from "../../domain/image-reference.js";
 import { clashingGroupKeys, groupLines, passwdLine } from "../../domain/posix-accounts.js";
 import { containerPolicyOf } from "../container-policy.js";
 import type { RunRequest } from "../executor.js";
@@ -29,6 +30,26 @@ export interface WrapperOptions {
   readonly stopGraceSeconds: number;
   /** The seccomp profile file (on the shared data directory), or null for Podman's default. */
   readonly seccompProfile: string | null;
+  /** Hosts of the registries users run images from: their copies on a node are never run by another name. */
+  readonly registryHosts: readonly string[];
+}
+
+/**
+ * For an image named without a registry host: it must be on the node already (such
+ * names are never pulled), and must not be a node's copy of a registry image reached
+ * by a short name, id or digest (domain/image-access.ts gives the rule).
+ */
+function localImageGuard(run: RunRequest, o: WrapperOptions): string[] {
+  const ref = parseImageReference(run.image);
+  const exact = ref.digest ? "" : `localhost/${ref.path}:${ref.tag ?? "latest"}`;
+  const notHere = quote(`ImageNotFound: image ${run.image} is not on node $(hostname); names without a registry host are never pulled`);
+  return [
+    `tags=" $("$podman" image inspect --format '{{range .RepoTags}}{{.}} {{end}}' -- "$image" 2>/dev/null) " || fail_to_start 125 ${notHere}`,
+    `[ "$tags" = "  " ] && ! "$podman" image exists -- "$image" && fail_to_start 125 ${notHere}`,
+    `case "$tags" in *${quote(` ${exact} `)}*) ;; *)`,
+    ...o.registryHosts.map((h) => `  case "$tags" in *${quote(` ${h}/`)}*) fail_to_start 125 ${quote(`ImageRefused: image ${run.image} is a copy of an image from ${h}: name it by its registry reference`)} ;; esac`),
+    ";; esac",
+  ];
 }
 
 /** A minimal PATH: the wrapper runs as root and must not depend on anything the session controls. */
@@ -119,7 +140,9 @@ function podmanScript(run: RunRequest, files: PreparedRunFiles, o: WrapperOption
     "# A container left by an earlier attempt on this node would block the name.",
     '"$podman" rm --force --time=0 -- "$name" >/dev/null 2>&1',
     // A private image is pulled with the user's credentials every time, so a cached copy never lets someone without access run it.
-    ...(files.hasAuth ? [pull(true), 'rm -f -- "$auth_file"'] : [`if ! "$podman" image exists -- "$image"; then`, `  ${pull(false)}`, "fi"]),
+    ...(isEngineLocalName(run.image)
+      ? localImageGuard(run, o)
+      : files.hasAuth ? [pull(true), 'rm -f -- "$auth_file"'] : [`if ! "$podman" image exists -- "$image"; then`, `  ${pull(false)}`, "fi"]),
     '[ "$stopping" = 1 ] && fail_to_start 143 ""',
     ...accountFileLines(run, files),
     ...files.secretKeys.flatMap((key, i) => [

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus } from "../../support/http.js";
@@ -10,6 +10,7 @@ import { startTestServer, type TestServer, type TestUser } from "../../support/t
 
 const REGISTRY_USER = "skyrunner";
 const REGISTRY_SECRET = `cli-secret-${randomBytes(12).toString("hex")}`;
+const podmanEnv = { ...process.env, CONTAINERS_CONF: join(TEST_ROOT, "podman", "containers.conf") };
 const header = (user: string, secret: string) => ({ "x-skaha-registry-auth": Buffer.from(`${user}:${secret}`).toString("base64") });
 
 let privateRegistry: RegistryServer;
@@ -88,6 +89,35 @@ describe("private images with x-skaha-registry-auth, against a real registry (is
     expect(await events(bob.token, id)).toMatch(/image pull unauthorized: .*unauthorized/);
     // Without any header the cached copy is not reachable either.
     expect((await create(bob.token, `${privateRegistry.host}/private/demo:1`)).status).toBe(400);
+  });
+
+  it("refuses every name form that reaches another user's cached copy of a private image (issue 11)", async () => {
+    // A private image with content of its own, pulled (and so cached on the engine) by alice.
+    const build = join(TEST_ROOT, `secret-image-${randomBytes(4).toString("hex")}`);
+    mkdirSync(build, { recursive: true });
+    writeFileSync(join(build, "Containerfile"), `FROM ${DEMO_IMAGE}\nRUN echo top-secret > /private.txt\n`);
+    const local = `localhost/skyrun-secret-probe:${randomBytes(4).toString("hex")}`;
+    execFileSync("podman", ["build", "-q", "-t", local, build], { env: podmanEnv, stdio: "ignore" });
+    await privateRegistry.pushFromEngine(local, "private/secret:1");
+    execFileSync("podman", ["rmi", local], { env: podmanEnv, stdio: "ignore" });
+    const full = `${privateRegistry.host}/private/secret:1`;
+    const pulled = await create(alice.token, full, header(REGISTRY_USER, REGISTRY_SECRET));
+    expect(pulled.status, pulled.text).toBe(200);
+    await waitForStatus(t.base(), alice.token, pulled.text.trim(), ["Succeeded"], 60_000);
+    const imageId = execFileSync("podman", ["image", "inspect", "--format", "{{.Id}}", full], { env: podmanEnv, encoding: "utf8" }).trim();
+    for (const form of ["private/secret:1", "secret:1", imageId.slice(0, 12), imageId, `sha256:${imageId}`]) {
+      const r = await request("POST", `${t.base()}/session`, { token: bob.token, form: { name: "bypass", image: form, cmd: "cat", args: "/private.txt" } });
+      expect(r.status, `${form}: ${r.text}`).toBe(400);
+      expect(r.text).toContain(`a copy of ${full}`);
+    }
+    // A localhost/ name the engine does not hold is not the registry copy: the job cannot start.
+    const other = await request("POST", `${t.base()}/session`, { token: bob.token, form: { name: "bypass", image: "localhost/private/secret:1", cmd: "cat", args: "/private.txt" } });
+    expect(other.status, other.text).toBe(200);
+    expect(await waitForStatus(t.base(), bob.token, other.text.trim(), ["Failed", "Succeeded"], 60_000)).toMatchObject({ status: "Failed" });
+    expect((await request("GET", `${t.base()}/session/${other.text.trim()}?view=logs`, { token: bob.token })).text).not.toContain("top-secret");
+    // The operator's own image, by its local name, still runs although a registry copy shares its content.
+    expect((await create(bob.token, DEMO_IMAGE)).status).toBe(200);
+    execFileSync("podman", ["rmi", "--force", full], { env: podmanEnv, stdio: "ignore" });
   });
 
   it("runs a public image from an allowed registry without credentials", async () => {
