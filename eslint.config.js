@@ -7,6 +7,8 @@ import { defineConfig } from "eslint/config";
 /** The import rule of STYLE.md §1: which folder may import which. */
 const layer = (files, forbidden, message) => ({
   files,
+  // Tests wire concrete parts together, as main.ts does.
+  ignores: ["**/*.test.ts"],
   rules: { "no-restricted-imports": ["error", { patterns: forbidden.map((group) => ({ group: [group], message })) }] },
 });
 
@@ -31,10 +33,35 @@ export default defineConfig(
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: globals.node } },
   // Rows come from two drivers whose runtime types can differ from the declared ones (BIGINT as string).
   { files: ["src/store/**/*.ts"], rules: { "@typescript-eslint/no-unnecessary-type-conversion": "off" } },
-  layer(["src/domain/**/*.ts"], ["**/store/**", "**/executors/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/cli/**", "**/client/**", "fastify", "kysely", "dockerode", "pg", "better-sqlite3"], "domain/ is pure: no I/O and no outer layers"),
-  layer(["src/store/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**"], "store/ may import only domain/"),
-  layer(["src/executors/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/store/**", "**/cli/**", "**/client/**", "fastify"], "an executor never knows about HTTP, the store or the scheduler"),
-  layer(["src/api/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/executors/local/**", "**/executors/slurm/**", "**/cli/**", "**/client/**"], "api/ uses jobs/ and interfaces, never concrete engines or drivers"),
+  // Every folder under src/ has its rule; main.ts, the composition root, alone may import anything.
+  layer(["src/domain/**/*.ts"], ["**/store/**", "**/executors/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**", "fastify", "kysely", "dockerode", "pg", "better-sqlite3", "node:fs", "node:fs/*", "node:net", "node:http", "node:https", "node:child_process", "node:os", "node:path"], "domain/ is pure: no I/O and no outer layers"),
+  layer(["src/config/**/*.ts"], ["**/store/**", "**/executors/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/identity/**", "**/storage/**", "**/images/**"], "config/ parses settings; it knows no other part"),
+  layer(["src/store/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**"], "store/ may import only domain/"),
+  layer(["src/storage/**/*.ts"], ["**/store/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/images/**"], "storage/ (files on disk) may import only domain/"),
+  layer(["src/images/**/*.ts"], ["**/store/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**"], "images/ talks to registries; it may import only domain/"),
+  layer(["src/identity/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**", "**/config/**", "**/storage/**", "**/images/**"], "identity/ uses domain/ and the store's interfaces"),
+  {
+    files: ["src/executors/**/*.ts"],
+    ignores: ["src/executors/registry.ts", "**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/store/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**", "fastify"], message: "an executor never knows about HTTP, the store, the scheduler or the configuration (registry.ts hands it its section)" }] }] },
+  },
+  layer(["src/executors/registry.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/store/**", "**/cli/**", "**/client/**", "**/identity/**", "**/images/**"], "the executor registry builds executors from their config sections"),
+  {
+    files: ["src/scheduler/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [
+      { group: ["**/api/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/images/**", "**/store/kysely-*", "**/store/open-store*", "**/executors/local/**", "**/executors/slurm/**"], message: "scheduler/ uses domain/ and the store's, storage's and executors' interfaces" },
+      { regex: "^(\\.\\./)+jobs/(?!scheduling-port\\.js$)", message: "scheduler/ implements jobs/scheduling-port.ts and imports nothing else from jobs/" },
+    ] }] },
+  },
+  {
+    files: ["src/jobs/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [
+      { group: ["**/api/**", "**/cli/**", "**/client/**", "**/config/**", "**/scheduler/**", "**/executors/**", "**/store/kysely-*", "**/store/open-store*"], message: "jobs/ reaches scheduling only through scheduling-port.ts, and the store through its interfaces" },
+    ] }] },
+  },
+  layer(["src/api/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/executors/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/storage/**", "**/images/**"], "api/ uses jobs/, identity/, contracts/ and domain/; never engines, the scheduler or drivers"),
   {
     files: ["src/client/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./(?!contracts/)", message: "client/ imports only contracts/ (plus Node built-ins and npm libraries such as undici for TLS)" }] }] },

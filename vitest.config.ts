@@ -15,8 +15,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/conformance/**"] } },
+      // `extends: true`: each project keeps the settings above (timeouts, pool, workers).
+      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/conformance/**"] } },
       {
+        extends: true,
         test: {
           name: "integration",
           include: WITH_REAL_PARTS,
