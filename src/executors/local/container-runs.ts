@@ -7,6 +7,7 @@ import type { ContainerInspection } from "./container-inspection.js";
 import { engineMay } from "./container-inspection.js";
 import { LABEL_JOB, LABEL_MANAGED, localEngineLabels, toEngineContainerSpec } from "./engine-container-spec.js";
 import { engineMessage, statusCodeOf, toExecutorError } from "./engine-errors.js";
+import type { JobAccountFiles } from "./image-accounts.js";
 
 export interface ContainerRunsOptions {
   readonly network: "bridge" | "none" | "host";
@@ -20,15 +21,17 @@ export class ContainerRuns {
     private readonly docker: Docker,
     private readonly inspection: ContainerInspection,
     private readonly o: ContainerRunsOptions,
+    private readonly accounts: JobAccountFiles,
     /** Learns container ids, for the exit fast path. */
     private readonly remember: (containerId: string, jobId: JobId) => void,
   ) {}
 
-  /** Creates the job's container. Resolves true when an existing one of this job already runs or ran. */
-  async create(run: RunRequest): Promise<boolean> {
+  /** Creates the job's container from the image with this id. Resolves true when an existing one of this job already runs or ran. */
+  async create(run: RunRequest, imageId: string): Promise<boolean> {
     const policy = containerPolicyOf(run, { network: this.o.network, engineLabels: localEngineLabels(run.jobId, this.o.instanceId), seccompProfile: this.o.seccompProfile });
+    const accountFiles = await this.accounts.prepare(run, imageId);
     try {
-      const created = await this.docker.createContainer(toEngineContainerSpec(policy, run.logPath));
+      const created = await this.docker.createContainer(toEngineContainerSpec(policy, { logPath: run.logPath, accountFiles }));
       this.remember(created.id, run.jobId);
       return false;
     } catch (e) {

@@ -1,5 +1,6 @@
 import type { ContainerCreateOptions } from "dockerode";
 import type { ContainerPolicy } from "../container-policy.js";
+import type { AccountFilePaths } from "./image-accounts.js";
 
 /**
  * Label keys by which the local executor finds its containers after a restart. The
@@ -14,9 +15,11 @@ export const localEngineLabels = (jobId: string, instanceId: string): Record<str
 
 /**
  * The container policy as an Engine API create body. stdout/stderr go to a k8s-file
- * log that outlives the container; the account files are mounts (see image-accounts.ts).
+ * log that outlives the container; the account files (the image's merged with the
+ * policy's entries, image-accounts.ts) are mounted over /etc/passwd and /etc/group.
  */
-export function toEngineContainerSpec(p: ContainerPolicy, logPath: string): ContainerCreateOptions {
+export function toEngineContainerSpec(p: ContainerPolicy, o: { readonly logPath: string; readonly accountFiles: AccountFilePaths }): ContainerCreateOptions {
+  const mounts = [...p.mounts, { source: o.accountFiles.passwd, target: "/etc/passwd", readOnly: true }, { source: o.accountFiles.group, target: "/etc/group", readOnly: true }];
   const spec: ContainerCreateOptions = {
     name: p.name,
     Image: p.image,
@@ -26,7 +29,7 @@ export function toEngineContainerSpec(p: ContainerPolicy, logPath: string): Cont
     Hostname: p.hostname,
     Labels: { ...p.labels },
     HostConfig: {
-      Binds: p.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
+      Binds: mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
       GroupAdd: p.groups.map(String),
       CapDrop: [...p.dropCapabilities],
       SecurityOpt: ["no-new-privileges", ...(p.seccompProfile ? [`seccomp=${p.seccompProfile}`] : [])],
@@ -38,7 +41,7 @@ export function toEngineContainerSpec(p: ContainerPolicy, logPath: string): Cont
       MemorySwap: p.limits.memorySwapBytes,
       PidsLimit: p.limits.pids,
       NetworkMode: p.network,
-      LogConfig: { Type: "k8s-file", Config: { path: logPath } },
+      LogConfig: { Type: "k8s-file", Config: { path: o.logPath } },
     },
   };
   if (p.entrypoint) spec.Entrypoint = [...p.entrypoint];

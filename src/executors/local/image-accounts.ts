@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { mergeGroup, mergePasswd } from "../../domain/posix-accounts.js";
-import type { BindMount, RunRequest } from "../executor.js";
+import type { RunRequest } from "../executor.js";
 import { statusCodeOf, toExecutorError } from "./engine-errors.js";
 
 /** The image's own account files, as text ("" when the image has none). */
@@ -44,9 +44,15 @@ async function readArchiveFile(container: Docker.Container, path: string): Promi
  * from a container that is created and never started (the Engine API archive), and
  * remembered; the merged files are written per job and mounted read-only.
  */
+/** Host paths of a job's merged account files. */
+export interface AccountFilePaths {
+  readonly passwd: string;
+  readonly group: string;
+}
+
 export interface JobAccountFiles {
-  /** Writes the job's files and returns the mounts for them. The image (with this id) must be present. */
-  prepare(run: RunRequest, imageId: string): Promise<BindMount[]>;
+  /** Writes the job's files and returns where they are. The image (with this id) must be present. */
+  prepare(run: RunRequest, imageId: string): Promise<AccountFilePaths>;
   /** Removes the job's files. Idempotent. */
   remove(jobId: string): void;
 }
@@ -87,10 +93,7 @@ export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => 
       writeFileSync(group, mergeGroup(files.group, run.accounts), { mode: 0o644 });
       chmodSync(passwd, 0o644);
       chmodSync(group, 0o644);
-      return [
-        { source: passwd, target: "/etc/passwd", readOnly: true },
-        { source: group, target: "/etc/group", readOnly: true },
-      ];
+      return { passwd, group };
     },
     remove(jobId) {
       rmSync(dirOf(jobId), { recursive: true, force: true });

