@@ -181,9 +181,12 @@ def is_session_id(text: str) -> bool:
 def with_seed_names(session: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of a session dict that also carries ``phase`` and ``kind``, the names the seed pages read.
 
-    The platform names them ``status`` and ``type``; skyrun already sends ``phase``.
+    The platform names them ``status`` and ``type``; skyrun already sends ``phase``. The
+    pages also read ``startTime`` directly, which the servers leave out until a session
+    starts: here it is then ``None``.
     """
     out = dict(session)
+    out.setdefault("startTime", None)
     if "phase" not in out and "status" in out:
         out["phase"] = out["status"]
     if "kind" not in out and "type" in out:
