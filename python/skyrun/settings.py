@@ -105,8 +105,9 @@ def parse_settings_yaml(text: str, path: str = "<settings>") -> Dict[str, str]:
     values: Dict[str, str] = {}
     for key, parts, line_no in entries:
         joined = " ".join(p for p in parts if p != "") if not parts[0].startswith('"') else parts[0] + "".join(" " + p for p in parts[1:])
-        if joined == "":
-            raise InvalidRequestError(f"The settings file {path}, line {line_no}: '{key}' has no value (nested settings are not used by skyrun).", "config")
+        plain = not joined.startswith(("'", '"'))
+        if joined == "" or (plain and (re.search(r":(\s|$)", joined) or joined.startswith("- "))):
+            raise InvalidRequestError(f"The settings file {path}, line {line_no}: '{key}' needs one string value (skyrun's settings are not nested).", "config")
         values[key] = _scalar(joined, path, line_no)
     return values
 
