@@ -17,6 +17,8 @@ from typing import Dict, Iterator
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+#: The real HOME, before tests point it elsewhere: pip's own configuration (its index) lives there.
+REAL_HOME = os.environ.get("HOME", "")
 sys.path.insert(0, os.path.dirname(HERE))  # import skyrun from this checkout (test_install.py checks the installed package)
 
 from support.oidc_issuer import OidcIssuer  # noqa: E402

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from typing import Dict
 
-from conftest import World, client_env
+from conftest import REAL_HOME, World, client_env
 from support.server import DEMO_IMAGE, User
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,11 +19,11 @@ def test_pip_installs_the_package_into_a_venv_where_it_runs_a_job(world: World, 
     source = os.path.join(str(tmp_path), "src")
     shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("tests", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
     venv = os.path.join(str(tmp_path), "venv")
-    # --system-site-packages and --no-build-isolation: the interpreter's own setuptools builds it (Debian's python3-setuptools),
-    # so no package index is needed. Where pip reaches an index, plain `pip install ./python` works as well.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", venv], check=True, capture_output=True, timeout=300)
-    installed = subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--no-build-isolation", "--no-deps", "--no-index", source],
-                               capture_output=True, text=True, timeout=300)
+    # As a user runs it: pip builds the package in an isolated environment with the setuptools it gets from
+    # its index (these machines' pip has one; `pip download setuptools wheel` works here).
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True, capture_output=True, timeout=300)
+    installed = subprocess.run([os.path.join(venv, "bin", "pip"), "install", source], capture_output=True, text=True, timeout=600,
+                               env={**os.environ, "HOME": REAL_HOME})
     assert installed.returncode == 0, installed.stdout + installed.stderr
     env: Dict[str, str] = client_env(world, user, isolated_home)
     del env["PYTHONPATH"]  # only the installed copy
