@@ -12,6 +12,8 @@ import codecs
 import json
 import time
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._drive import Emit, Gather, Open, Outcome, Pause, Plan, Read, Send
@@ -63,9 +65,13 @@ class Core:
 
 
 def _path(*segments: str) -> str:
-    from urllib.parse import quote
-
+    """A call's path with each id segment escaped."""
     return "/".join(quote(s, safe="") if i else s for i, s in enumerate(segments))
+
+
+def session_path(session_id: str, *rest: str) -> str:
+    """``session/<id>[/…]``, the id escaped."""
+    return _path("session", session_id, *rest)
 
 
 def _retry_after(value: Optional[str]) -> Optional[float]:
@@ -74,8 +80,6 @@ def _retry_after(value: Optional[str]) -> Optional[float]:
     if value.strip().isdigit():
         return float(value.strip())
     try:
-        from email.utils import parsedate_to_datetime
-
         return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
     except (TypeError, ValueError):
         return None

@@ -149,7 +149,7 @@ def logs(c: core.Core, ids: JobRef, verbose: bool, errors: str) -> Plan[Optional
 def _event_table(c: core.Core, sid: str) -> Plan[str]:
     """The events as the server's own text table (the platform client's shape); the platform's 404 before a pod exists is ''."""
     try:
-        reply = yield from core.request(c, Call("GET", f"session/{sid}", query=(("view", "events"),)))
+        reply = yield from core.request(c, Call("GET", core.session_path(sid), query=(("view", "events"),)))
     except ApiError as e:
         if e.status != 404 or (yield from core.is_skyrun(c)):
             raise

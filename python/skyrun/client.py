@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import replace
+from dataclasses import fields as dataclass_fields, replace
 from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _core as core
@@ -29,12 +29,17 @@ T = TypeVar("T")
 _DEFAULT_API_VERSION = "v1"
 
 
+_SPEC_FIELDS = {f.name for f in dataclass_fields(SessionSpec)}
+
+
 def _spec(spec: Optional[SessionSpec], fields: Dict[str, Any]) -> SessionSpec:
+    unknown = sorted(set(fields) - _SPEC_FIELDS)
+    if unknown:
+        raise InvalidRequestError(f"Unknown parameter {', '.join(repr(u) for u in unknown)} for create. Parameters: {', '.join(sorted(_SPEC_FIELDS))}.", unknown[0])
     if spec is None:
-        try:
-            return SessionSpec(**fields)
-        except TypeError as e:
-            raise InvalidRequestError(f"create: {e}") from None
+        if "name" not in fields or "image" not in fields:
+            raise InvalidRequestError("create needs a name and an image (or a SessionSpec).", "name" if "name" not in fields else "image")
+        return SessionSpec(**fields)
     return replace(spec, **fields) if fields else spec
 
 

@@ -133,11 +133,11 @@ class Session:
         return self._run(seed.wait(self._core, job, until="done", timeout=timeout, poll_interval=poll_interval, check=check, on_progress=None,
                                    out=out or sys.stdout))
 
-    def watch(self, session_id: str, *, poll_interval: float = 2.0) -> Iterator[SessionEvent]:
+    def watch(self, session_id: JobRef, *, poll_interval: float = 2.0) -> Iterator[SessionEvent]:
         """Each new event of the session as it happens (Scheduled, Pulled, Started, …); ends once the session has ended."""
         return self.client.watch(seed.ids_of(session_id)[0], poll_interval=poll_interval)
 
-    def follow_logs(self, session_id: str, *, tail: Optional[int] = None) -> Iterator[str]:
+    def follow_logs(self, session_id: JobRef, *, tail: Optional[int] = None) -> Iterator[str]:
         """The session's output as it is written; ends when the session ends."""
         return self.client.follow_logs(seed.ids_of(session_id)[0], tail=tail)
 
@@ -241,11 +241,11 @@ class AsyncSession:
         return await self._run(seed.wait(self._core, job, until="done", timeout=timeout, poll_interval=poll_interval, check=check, on_progress=None,
                                          out=out or sys.stdout))
 
-    def watch(self, session_id: str, *, poll_interval: float = 2.0) -> AsyncIterator[SessionEvent]:
+    def watch(self, session_id: JobRef, *, poll_interval: float = 2.0) -> AsyncIterator[SessionEvent]:
         """``async for event in session.watch(job_id)``: each new event as it happens, ending once the session has ended."""
         return self.client.watch(seed.ids_of(session_id)[0], poll_interval=poll_interval)
 
-    def follow_logs(self, session_id: str, *, tail: Optional[int] = None) -> AsyncIterator[str]:
+    def follow_logs(self, session_id: JobRef, *, tail: Optional[int] = None) -> AsyncIterator[str]:
         return self.client.follow_logs(seed.ids_of(session_id)[0], tail=tail)
 
     async def delete(self, job: JobRef) -> Any:
