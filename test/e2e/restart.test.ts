@@ -53,6 +53,28 @@ describe("kill -9 of the server while jobs run, then restart", () => {
     expect((await request("GET", `${base()}/session/${keepsRunning}?view=logs`, { token })).text).toBe("long\n");
   });
 
+  it("keeps every create whole across a kill -9 in the middle of many: all of a request's sessions exist, or none (issue 11)", async () => {
+    const replicas = 40;
+    const sent = Array.from({ length: 30 }, (_, i) => request("POST", `${base()}/session`, { token, form: { name: `burst${i}`, image: DEMO_IMAGE, cmd: "true", cores: "1", ram: "1", replicas: String(replicas) } }).then((r) => r.status, () => 0));
+    // Kill as soon as the first create is answered, while the rest are in flight.
+    await Promise.race(sent);
+    await server.kill("SIGKILL");
+    const answered = await Promise.all(sent);
+    server = await startServerProcess(dataDir, port, ["--cores", "2", "--ram", "8"]);
+    const stored = (await request("GET", `${base()}/session`, { token })).json<SessionJson[]>().filter((s) => s.name?.startsWith("burst"));
+    const perRequest = new Map<string, number>();
+    for (const s of stored) {
+      const request = s.name!.replace(/-\d+$/, "");
+      perRequest.set(request, (perRequest.get(request) ?? 0) + 1);
+    }
+    for (const [name, count] of perRequest) expect(count, name).toBe(replicas);
+    // Every create that was answered 200 is there in full; others may be there or not, but never in part.
+    answered.forEach((status, i) => { if (status === 200) expect(perRequest.get(`burst${i}`)).toBe(replicas); });
+    expect(answered.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(stored.every((s) => s.replicaCount === replicas)).toBe(true);
+    await Promise.all(stored.map((s) => request("DELETE", `${base()}/session/${s.id}`, { token })));
+  }, 240_000);
+
   it("shuts down cleanly on SIGTERM without touching running jobs", async () => {
     const id = await create({ cmd: "sleep", args: "300" });
     await waitForStatus(base(), token, id, ["Running"]);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
+import type { Logger } from "pino";
 import { mergeGroup, mergePasswd } from "../../domain/posix-accounts.js";
 import type { RunRequest } from "../executor.js";
 import { statusCodeOf, toExecutorError } from "./engine-errors.js";
@@ -57,16 +58,19 @@ export interface JobAccountFiles {
   remove(jobId: string): void;
 }
 
-export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => string): JobAccountFiles {
-  const cache = new Map<string, ImageAccountFiles>();
+/** Label on the containers that read an image's account files, carrying the server's instance id. */
+export const LABEL_ACCOUNTS_PROBE = "skyrun.accounts-probe";
 
-  async function imageFiles(id: string): Promise<ImageAccountFiles> {
-    const cached = cache.get(id);
-    if (cached) return cached;
+export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => string, o: { readonly instanceId: string; readonly log: Logger }): JobAccountFiles {
+  const cache = new Map<string, ImageAccountFiles>();
+  /** Reads in flight, by image id: concurrent jobs on one new image share one probe. */
+  const reading = new Map<string, Promise<ImageAccountFiles>>();
+
+  async function probe(id: string): Promise<ImageAccountFiles> {
     let container: Docker.Container;
     try {
       // Never started; an entrypoint is given so images without CMD can be created too.
-      container = await docker.createContainer({ Image: id, name: `skyrun-accounts-${randomBytes(6).toString("hex")}`, Entrypoint: ["/nonexistent"], Labels: { "skyrun.accounts-probe": "true" }, HostConfig: { NetworkMode: "none" } });
+      container = await docker.createContainer({ Image: id, name: `skyrun-accounts-${randomBytes(6).toString("hex")}`, Entrypoint: ["/nonexistent"], Labels: { [LABEL_ACCOUNTS_PROBE]: o.instanceId }, HostConfig: { NetworkMode: "none" } });
     } catch (e) {
       throw toExecutorError(e, "reading the image's /etc/passwd");
     }
@@ -78,8 +82,20 @@ export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => 
     } catch (e) {
       throw toExecutorError(e, "reading the image's /etc/passwd");
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      // A probe left behind is removed at the next start (removeLeftoverProbes).
+      await container.remove({ force: true }).catch((e: unknown) => o.log.warn({ container: container.id, err: (e as Error).message }, "could not remove an account-file probe container"));
     }
+  }
+
+  async function imageFiles(id: string): Promise<ImageAccountFiles> {
+    const cached = cache.get(id);
+    if (cached) return cached;
+    let pending = reading.get(id);
+    if (!pending) {
+      pending = probe(id).finally(() => reading.delete(id));
+      reading.set(id, pending);
+    }
+    return pending;
   }
 
   return {
@@ -99,4 +115,18 @@ export function createJobAccountFiles(docker: Docker, dirOf: (jobId: string) => 
       rmSync(dirOf(jobId), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Removes the account-file probes a previous run of this server left (killed between
+ * creating and removing one), and those of any skyrun before probes carried an
+ * instance id. Never throws.
+ */
+export async function removeLeftoverProbes(docker: Docker, instanceId: string, log: Logger): Promise<void> {
+  const mine = await docker.listContainers({ all: true, filters: { label: [LABEL_ACCOUNTS_PROBE] } }).catch(() => []);
+  for (const c of mine) {
+    const owner = c.Labels[LABEL_ACCOUNTS_PROBE];
+    if (owner !== instanceId && owner !== "true") continue; // another server's, in use
+    await docker.getContainer(c.Id).remove({ force: true }).catch((e: unknown) => log.warn({ container: c.Id, err: (e as Error).message }, "could not remove a leftover account-file probe container"));
+  }
 }

@@ -11,7 +11,7 @@ import { toExecutorError } from "./engine-errors.js";
 import { EngineEventStream, type EngineEvent } from "./engine-event-stream.js";
 import { ExitReports } from "./exit-reports.js";
 import { watchContainerExits } from "./exit-watcher.js";
-import { createJobAccountFiles } from "./image-accounts.js";
+import { createJobAccountFiles, removeLeftoverProbes } from "./image-accounts.js";
 import { createImageResolution, listEngineImages } from "./image-resolution.js";
 import { runStatusesOf } from "./run-statuses.js";
 import { UsageSampler } from "./usage-sampler.js";
@@ -51,7 +51,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
   const usage = new UsageSampler(docker, inspection, clock);
   const exits = new ExitReports(inspection, () => listener, (jobId) => usage.forget(jobId));
   const images = createImageResolution(docker, clock, { insecureRegistries: new Set(o.insecureRegistries ?? []), registryHosts: new Set(o.registryHosts ?? []) });
-  const accountFiles = createJobAccountFiles(docker, o.accountsDir);
+  const accountFiles = createJobAccountFiles(docker, o.accountsDir, { instanceId: o.instanceId, log });
   const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null }, accountFiles, (cid, jobId) => jobOfContainer.set(cid, jobId));
   const exitFiles = watchContainerExits((containerId) => {
     const jobId = jobOfContainer.get(containerId);
@@ -105,6 +105,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
       } catch (e) {
         throw toExecutorError(e, "connecting");
       }
+      await removeLeftoverProbes(docker, o.instanceId, log);
     },
 
     isAvailable: () => events.isAvailable(),
