@@ -104,6 +104,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     ...config.scheduler,
     capacity: config.capacity,
     listingTtlSeconds: config.sessions.listingTtlSeconds,
+    maxLogMiB: config.sessions.maxLogMiB,
     retentionSeconds: config.sessions.retentionSeconds,
     purgeIntervalMs: config.sessions.purgeIntervalSeconds * 1000,
     reconcileIntervalMs: config.scheduler.reconcileIntervalSeconds * 1000,

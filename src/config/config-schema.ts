@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
     /** How often finished sessions past retention are purged. */
     purgeIntervalSeconds: z.number().positive().default(60),
     maxReplicas: z.number().int().positive().default(10_000),
+    /** A session's log may grow to this many MiB; a run that writes more is stopped (LogLimitExceeded) and its log cut there. 0: no limit. */
+    maxLogMiB: z.number().int().min(0).default(256),
     /** Value of `skaha_hostname` inside jobs. */
     publicHostname: z.string().default("localhost"),
   }).strict().prefault({}),

@@ -19,5 +19,8 @@ export const lifecycleEvents = {
   deleted: (at: Date, message: string): NewJobEvent => ({ type: "Normal", reason: "Deleted", message, at }),
   vanished: (at: Date, message: string): NewJobEvent => ({ type: "Warning", reason: "Lost", message, at }),
   renewed: (at: Date, message: string): NewJobEvent => ({ type: "Normal", reason: "Renewed", message, at }),
+  logLimitExceeded: (at: Date, maxLogMiB: number): NewJobEvent => ({
+    type: "Warning", reason: "LogLimitExceeded", message: `Output passed the log limit of ${maxLogMiB} MiB; stopping the container`, at,
+  }),
   dependencyFailed: (at: Date, message: string): NewJobEvent => ({ type: "Warning", reason: "DependencyFailed", message, at }),
 };

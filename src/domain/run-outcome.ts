@@ -19,10 +19,12 @@ export interface RunInterventions {
   readonly stoppedBySkyrun: boolean;
   /** skyrun stopped it because its deadline passed. */
   readonly deadlineKill: boolean;
+  /** skyrun stopped it because its log passed the per-job cap. */
+  readonly logLimitKill: boolean;
 }
 
 /** Why a run ended, in categories a retry policy can act on. */
-export type OutcomeCause = "completed" | "deleted" | "deadline" | "oom" | "engine" | "exit";
+export type OutcomeCause = "completed" | "deleted" | "deadline" | "log-limit" | "oom" | "engine" | "exit";
 
 export interface RunOutcome {
   readonly to: Extract<JobState, "succeeded" | "failed" | "cancelled">;
@@ -36,6 +38,7 @@ export interface RunOutcome {
  * Reads a run's end. Pure. In order of precedence:
  *   the job was being deleted            → cancelled
  *   exit code 0                          → succeeded
+ *   stopped for its log size              → failed, LogLimitExceeded
  *   past its deadline (or stopped for it) → failed, DeadlineExceeded
  *   OOM-killed, or 137 not sent by skyrun → failed, OOMKilled
  *   the engine ended it with a reason     → failed, with the engine's reason
@@ -53,6 +56,10 @@ export function classifyRunExit(
     return { to: "cancelled", cause: "deleted", reason: "Deleted by user", event: ev.deleted(at, message) };
   }
   if (exit.exitCode === 0) return { to: "succeeded", cause: "completed", reason: null, event: ev.completed(at) };
+  if (done.logLimitKill) {
+    const reason = "LogLimitExceeded: the session wrote more output than its log may hold and was stopped";
+    return { to: "failed", cause: "log-limit", reason, event: ev.endedByEngine(at, reason) };
+  }
   const expiry = expiryOf({ startedAt: job.startedAt ?? exit.startedAt, deadlineSeconds: job.deadlineSeconds });
   if (done.deadlineKill || (expiry && at >= expiry) || exit.reason?.startsWith("DeadlineExceeded")) {
     return { to: "failed", cause: "deadline", reason: `DeadlineExceeded: active longer than ${job.deadlineSeconds}s`, event: ev.deadlineExceeded(at, job.deadlineSeconds) };

@@ -53,6 +53,8 @@ export interface SchedulingService extends SchedulingPort {
 const SHUTDOWN_GRACE_MS = 15_000;
 /** Finished jobs purged per statement. */
 const PURGE_BATCH = 1000;
+/** How often running jobs' log sizes are compared with the cap. */
+const LOG_CHECK_INTERVAL_MS = 2000;
 
 /**
  * Wires the scheduler (decisions), the lifecycle (runs) and the loop between them.
@@ -167,6 +169,7 @@ export function createSchedulingService(d: SchedulingServiceDeps, s: SchedulingS
       periodically(60_000, () => charging.save());
       periodically(s.reconcileIntervalMs ?? 30_000, () => (d.executor.isAvailable() ? lifecycle.reconcile() : undefined));
       periodically(s.purgeIntervalMs ?? 60_000, purgeExpired);
+      periodically(LOG_CHECK_INTERVAL_MS, () => lifecycle.checkLogs());
       await purgeExpired();
     },
     async close() {

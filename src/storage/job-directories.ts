@@ -22,6 +22,8 @@ export interface JobDirectories {
   removeScratch(jobId: string): void;
   /** Makes sure the log's directory exists (the engine creates the file). */
   prepareLog(jobId: string): string;
+  /** Where the job's log is (whether or not it exists yet). */
+  logPathOf(jobId: string): string;
   removeLog(jobId: string): void;
 }
 
@@ -69,6 +71,7 @@ export function createJobDirectories(layout: DataLayout): JobDirectories {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       return path;
     },
+    logPathOf: (jobId) => layout.logPath(jobId),
     removeLog(jobId) {
       rmSync(layout.logPath(jobId), { force: true });
     },

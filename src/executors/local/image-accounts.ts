@@ -127,6 +127,8 @@ export async function removeLeftoverProbes(docker: Docker, instanceId: string, l
   for (const c of mine) {
     const owner = c.Labels[LABEL_ACCOUNTS_PROBE];
     if (owner !== instanceId && owner !== "true") continue; // another server's, in use
-    await docker.getContainer(c.Id).remove({ force: true }).catch((e: unknown) => log.warn({ container: c.Id, err: (e as Error).message }, "could not remove a leftover account-file probe container"));
+    await docker.getContainer(c.Id).remove({ force: true }).catch((e: unknown) => {
+      if (statusCodeOf(e) !== 404) log.warn({ container: c.Id, err: (e as Error).message }, "could not remove a leftover account-file probe container");
+    });
   }
 }

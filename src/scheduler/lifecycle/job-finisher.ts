@@ -7,12 +7,14 @@ import type { JobPatch } from "../../store/store.js";
 import type { DeadlineTimers } from "./deadline-timers.js";
 import { refOf, type LifecycleDeps, type LifecycleSettings } from "./lifecycle-deps.js";
 import type { RunMarks } from "./run-marks.js";
+import type { LogLimits } from "./log-limits.js";
 import type { RunPreparations } from "./run-preparations.js";
 
 export type FinisherDeps = Pick<LifecycleDeps, "store" | "executor" | "ledger" | "notifier" | "dirs" | "clock" | "log" | "ended"> & {
   readonly deadlines: DeadlineTimers;
   readonly marks: RunMarks;
   readonly preparations: RunPreparations;
+  readonly logLimits: LogLimits;
 };
 
 /** Moves jobs to their terminal states and frees what their runs held. */
@@ -34,6 +36,7 @@ export class JobFinisher {
   /** Frees a job that just reached a terminal state: capacity, timers, marks, then its run on the engine. */
   async afterTerminal(job: Job): Promise<void> {
     this.d.deadlines.clear(job.id);
+    const cutLog = this.d.marks.isLogLimited(job.id);
     this.d.marks.forget(job.id);
     this.d.ledger.release(job.id);
     this.d.notifier.changed(job);
@@ -41,6 +44,8 @@ export class JobFinisher {
     this.d.ended(job);
     await this.d.preparations.take(job.id); // a run being prepared is released once it exists
     await this.releaseEngineSide(job);
+    // Only once the engine's writer is gone (conmon keeps its own file offset): a cut before would come back as a hole.
+    if (cutLog) await this.d.logLimits.cut(job);
   }
 
   /** Frees what the engine keeps of a finished run. Never throws: the reconciler retries. */

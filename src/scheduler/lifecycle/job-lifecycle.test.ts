@@ -53,7 +53,7 @@ describe("the job lifecycle, with faults a real engine cannot produce on demand"
       buildRunRequest: async (job) => ({ jobId: job.id, image: job.image, logPath: dirs.prepareLog(job.id), deadlineSeconds: job.deadlineSeconds } as unknown as RunRequest),
       requeue: (job) => requeued.push(job.id),
       ended: (job) => ended.push(job),
-    }, { listingTtlSeconds: 3600 });
+    }, { listingTtlSeconds: 3600, maxLogMiB: 256 });
     await engine.start((e) => void lifecycle.handleRunEvent(e));
   });
 

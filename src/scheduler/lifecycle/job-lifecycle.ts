@@ -5,6 +5,7 @@ import { DeadlineTimers } from "./deadline-timers.js";
 import { JobDeletion } from "./job-deletion.js";
 import { JobFinisher } from "./job-finisher.js";
 import { Launcher } from "./launcher.js";
+import { LogLimits } from "./log-limits.js";
 import type { LifecycleDeps, LifecycleSettings } from "./lifecycle-deps.js";
 import { RunExits } from "./run-exits.js";
 import { RunMarks } from "./run-marks.js";
@@ -33,6 +34,8 @@ export interface JobLifecycle {
   recover(): Promise<void>;
   /** Settles live jobs against the engine's view. */
   reconcile(): Promise<void>;
+  /** Stops runs whose logs passed the per-job cap. */
+  checkLogs(): Promise<void>;
   close(): void;
 }
 
@@ -41,7 +44,8 @@ export function createJobLifecycle(d: LifecycleDeps, s: LifecycleSettings): JobL
   const marks = new RunMarks();
   const preparations = new RunPreparations();
   const deadlines = new DeadlineTimers({ ...d, marks });
-  const finisher = new JobFinisher({ ...d, deadlines, marks, preparations }, s);
+  const logLimits = new LogLimits({ ...d, marks }, s);
+  const finisher = new JobFinisher({ ...d, deadlines, marks, preparations, logLimits }, s);
   const exits = new RunExits({ ...d, deadlines, marks, finisher });
   const stopper = new RunStopper({ ...d, marks, exits, finisher });
   const launcher = new Launcher({ ...d, deadlines, marks, preparations, finisher, stopper });
@@ -56,6 +60,7 @@ export function createJobLifecycle(d: LifecycleDeps, s: LifecycleSettings): JobL
     armDeadline: (job) => deadlines.arm(job),
     recover: () => reconciler.recover(),
     reconcile: () => reconciler.reconcile(),
+    checkLogs: () => logLimits.check(),
     close: () => deadlines.close(),
   };
 }

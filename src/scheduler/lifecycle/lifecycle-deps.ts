@@ -10,6 +10,8 @@ import type { JobNotifier } from "../job-notifier.js";
 export interface LifecycleSettings {
   /** Finished sessions stay in `GET /session` this long. */
   readonly listingTtlSeconds: number;
+  /** A session's log may grow to this many MiB before its run is stopped; 0: no limit. */
+  readonly maxLogMiB: number;
 }
 
 /** What the parts of a job's lifecycle share. */

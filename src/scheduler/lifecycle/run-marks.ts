@@ -13,6 +13,8 @@ export class RunMarks {
   private readonly deadlineKills = new Set<JobId>();
   /** Jobs whose submit is in flight here: the engine's view of them is partial. */
   private readonly launching = new Set<JobId>();
+  /** Runs stopped because their log passed the per-job cap. */
+  private readonly logLimited = new Set<JobId>();
 
   markStopped(id: JobId): void {
     this.stopped.add(id);
@@ -43,13 +45,28 @@ export class RunMarks {
     return this.launching.has(id);
   }
 
+  markLogLimited(id: JobId): void {
+    this.logLimited.add(id);
+    this.stopped.add(id);
+  }
+
+  unmarkLogLimited(id: JobId): void {
+    this.logLimited.delete(id);
+    this.stopped.delete(id);
+  }
+
+  isLogLimited(id: JobId): boolean {
+    return this.logLimited.has(id);
+  }
+
   interventionsOf(id: JobId): RunInterventions {
-    return { stoppedBySkyrun: this.stopped.has(id), deadlineKill: this.deadlineKills.has(id) };
+    return { stoppedBySkyrun: this.stopped.has(id), deadlineKill: this.deadlineKills.has(id), logLimitKill: this.logLimited.has(id) };
   }
 
   /** The run ended: nothing about it matters any more. */
   forget(id: JobId): void {
     this.stopped.delete(id);
     this.deadlineKills.delete(id);
+    this.logLimited.delete(id);
   }
 }
