@@ -61,10 +61,10 @@ describe("kill -9 of the server while jobs run, then restart", () => {
     await server.kill("SIGKILL");
     const answered = await Promise.all(sent);
     server = await startServerProcess(dataDir, port, ["--cores", "2", "--ram", "8"]);
-    const stored = (await request("GET", `${base()}/session`, { token })).json<SessionJson[]>().filter((s) => s.name?.startsWith("burst"));
+    const stored = (await request("GET", `${base()}/session`, { token })).json<SessionJson[]>().filter((s) => s.name.startsWith("burst"));
     const perRequest = new Map<string, number>();
     for (const s of stored) {
-      const request = s.name!.replace(/-\d+$/, "");
+      const request = s.name.replace(/-\d+$/, "");
       perRequest.set(request, (perRequest.get(request) ?? 0) + 1);
     }
     for (const [name, count] of perRequest) expect(count, name).toBe(replicas);
