@@ -17,6 +17,7 @@ import { EXECUTORS } from "./executors/registry.js";
 import { canListImages, type RegistryCredentials } from "./executors/executor.js";
 import { createAuthenticator } from "./identity/authenticator.js";
 import { createClientCertificateVerifier } from "./identity/client-certificate-verifier.js";
+import { createIdentityGuard, describeCollision } from "./identity/identity-guard.js";
 import { createOidcVerifier } from "./identity/oidc-verifier.js";
 import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
 import { createImageCatalog } from "./images/image-catalog.js";
@@ -77,6 +78,11 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   const tls = config.tls.enabled ? prepareServerTls(config.tls, join(config.dataDir, "tls"), serverHostnames(config), clock.now()) : undefined;
   const layout = createDataLayout(config.dataDir, config.storage.arcRoot);
   const store = await openStore(config.store);
+  const identities = createIdentityGuard(store.users);
+  const collisions = await store.users.idCollisions();
+  if (collisions.length > 0) {
+    log.warn({ collisions: collisions.map(describeCollision) }, "uids and gids collide: these users and groups' members get no sessions until an operator gives one of each pair another number");
+  }
   const secrets = openSecrets(config);
   const executor = await EXECUTORS[config.executor](config, layout, log);
   const dirs = createJobDirectories(layout);
@@ -86,13 +92,14 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     dirs,
     clock,
     log,
-    buildRunRequest: (job) => buildRunRequest(job, {
+    // A job never runs with a number another principal holds (issue 11).
+    buildRunRequest: async (job) => identities.check(job.owner).then(() => buildRunRequest(job, {
       layout,
       dirs,
       publicHostname: config.sessions.publicHostname,
       unsealRegistryAuth: (sealed) => JSON.parse(secrets.open(sealed)) as RegistryCredentials,
       groupNames: async () => new Map((await store.users.listGroups()).map((g) => [g.gid, g.name])),
-    }),
+    })),
   }, {
     ...config.scheduler,
     capacity: config.capacity,
@@ -139,7 +146,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     oidc: config.oidc.issuer ? createOidcVerifier(config.oidc) : undefined,
     clock,
   });
-  const app = await buildApp({ jobs, authenticator, metrics }, { log, ...(tls ? { server: httpsOptions(tls) } : {}) });
+  const app = await buildApp({ jobs, authenticator, metrics, identities }, { log, ...(tls ? { server: httpsOptions(tls) } : {}) });
   await runtime.start();
   images.start();
   let url = "";
