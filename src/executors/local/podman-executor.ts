@@ -237,7 +237,9 @@ export function createPodmanExecutor(deps: { log: Logger }, o: PodmanExecutorOpt
   async function createRun(run: RunRequest): Promise<boolean> {
     const name = containerNameOf(run.jobId);
     try {
-      const created = await docker.createContainer(toContainerSpec(run, o.network, o.instanceId));
+      const spec = toContainerSpec(run, o.network, o.instanceId);
+      // dockerode also copies every option into the query string, so env and args over ~1 MB got 431 from the engine (issue 11).
+      const created = await docker.createContainer({ ...spec, _query: { name: spec.name }, _body: spec } as typeof spec);
       jobOfContainer.set(created.id, run.jobId);
       return false;
     } catch (e) {
