@@ -2,7 +2,7 @@
  * The composition root: reads nothing itself, receives a parsed Config, builds every
  * part and wires them. The only module that imports concrete implementations.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -47,6 +47,14 @@ export interface StartOptions {
   readonly listen?: boolean;
 }
 
+/** The scrape token of /metrics, from its file; a file without one is a mistake worth stopping for. */
+function metricsToken(config: Config): string | undefined {
+  if (config.metrics.tokenFile === "") return undefined;
+  const token = readFileSync(config.metrics.tokenFile, "utf8").trim();
+  if (token.length < 16) throw new Error(`metrics.tokenFile ${config.metrics.tokenFile}: expected a token of at least 16 characters`);
+  return token;
+}
+
 function openSecrets(config: Config): SecretBox {
   return createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
 }
@@ -75,6 +83,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   log.info({ config: redactConfig(config) }, "starting skyrun");
   // Certificate problems are found before anything else is opened.
+  const scrapeToken = metricsToken(config);
   const tls = config.tls.enabled ? prepareServerTls(config.tls, join(config.dataDir, "tls"), serverHostnames(config), clock.now()) : undefined;
   const layout = createDataLayout(config.dataDir, config.storage.arcRoot);
   const store = await openStore(config.store);
@@ -146,7 +155,11 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     oidc: config.oidc.issuer ? createOidcVerifier(config.oidc) : undefined,
     clock,
   });
-  const app = await buildApp({ jobs, authenticator, metrics, identities }, { log, ...(tls ? { server: httpsOptions(tls) } : {}) });
+  const app = await buildApp({ jobs, authenticator, metrics, identities }, {
+    log,
+    metricsAccess: { bearerToken: scrapeToken, public: config.metrics.public },
+    ...(tls ? { server: httpsOptions(tls) } : {}),
+  });
   await runtime.start();
   images.start();
   let url = "";
