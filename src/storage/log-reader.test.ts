@@ -32,7 +32,7 @@ const k8sRecords = fc.array(fc.record({
   text: fc.string({ unit: fc.constantFrom("a", "b", " ", "é", "✓", "\r", "\t"), maxLength: 12 }),
 }), { maxLength: 40 });
 
-describe("k8s-file log decoding", () => {
+describe("k8s-file log decoding, byte by byte in bounded memory (issue 11)", () => {
   it("restores stdout and stderr lines in order, and joins partial lines", () => {
     const d = new K8sFileDecoder();
     const raw = line("stdout", "F", "out") + line("stderr", "F", "err") + line("stdout", "P", "no newline ") + line("stdout", "F", "then end") + line("stdout", "F", "");
