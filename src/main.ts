@@ -2,7 +2,7 @@
  * The composition root: reads nothing itself, receives a parsed Config, builds every
  * part and wires them. The only module that imports concrete implementations.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -18,6 +18,7 @@ import { writeSeccompProfile } from "./executors/seccomp-profile-file.js";
 import { canListImages, type Executor, type RegistryCredentials } from "./executors/executor.js";
 import { createAuthenticator } from "./identity/authenticator.js";
 import { createClientCertificateVerifier } from "./identity/client-certificate-verifier.js";
+import { createIdentityGuard, describeCollision } from "./identity/identity-guard.js";
 import { createOidcVerifier } from "./identity/oidc-verifier.js";
 import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
 import { createImageCatalog } from "./images/image-catalog.js";
@@ -45,6 +46,14 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Listen on the configured address (default) or only build the app (tests using inject()). */
   readonly listen?: boolean;
+}
+
+/** The scrape token of /metrics, from its file; a file without one is a mistake worth stopping for. */
+function metricsToken(config: Config): string | undefined {
+  if (config.metrics.tokenFile === "") return undefined;
+  const token = readFileSync(config.metrics.tokenFile, "utf8").trim();
+  if (token.length < 16) throw new Error(`metrics.tokenFile ${config.metrics.tokenFile}: expected a token of at least 16 characters`);
+  return token;
 }
 
 function openSecrets(config: Config): SecretBox {
@@ -81,9 +90,15 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   log.info({ config: redactConfig(config) }, "starting skyrun");
   // Certificate problems are found before anything else is opened.
+  const scrapeToken = metricsToken(config);
   const tls = config.tls.enabled ? prepareServerTls(config.tls, join(config.dataDir, "tls"), serverHostnames(config), clock.now()) : undefined;
   const layout = createDataLayout(config.dataDir, config.storage.arcRoot);
   const store = await openStore(config.store);
+  const identities = createIdentityGuard(store.users);
+  const collisions = await store.users.idCollisions();
+  if (collisions.length > 0) {
+    log.warn({ collisions: collisions.map(describeCollision) }, "uids and gids collide: these users and groups' members get no sessions until an operator gives one of each pair another number");
+  }
   const secrets = openSecrets(config);
   const executor = await openExecutor(config, { layout, log, clock, seccompProfile: writeSeccompProfile(join(config.dataDir, "seccomp.json"), log), registries: config.registries });
   const dirs = createJobDirectories(layout);
@@ -93,13 +108,14 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     dirs,
     clock,
     log,
-    buildRunRequest: (job) => buildRunRequest(job, {
+    // A job never runs with a number another principal holds (issue 11).
+    buildRunRequest: async (job) => identities.check(job.owner).then(() => buildRunRequest(job, {
       layout,
       dirs,
       publicHostname: config.sessions.publicHostname,
       unsealRegistryAuth: (sealed) => JSON.parse(secrets.open(sealed)) as RegistryCredentials,
       groupNames: async () => new Map((await store.users.listGroups()).map((g) => [g.gid, g.name])),
-    }),
+    })),
   }, {
     ...config.scheduler,
     capacity: config.capacity,
@@ -147,7 +163,11 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     oidc: config.oidc.issuer ? createOidcVerifier(config.oidc) : undefined,
     clock,
   });
-  const app = await buildApp({ jobs, authenticator, metrics }, { log, ...(tls ? { server: httpsOptions(tls) } : {}) });
+  const app = await buildApp({ jobs, authenticator, metrics, identities }, {
+    log,
+    metricsAccess: { bearerToken: scrapeToken, public: config.metrics.public },
+    ...(tls ? { server: httpsOptions(tls) } : {}),
+  });
   await scheduling.start();
   images.start();
   let url = "";

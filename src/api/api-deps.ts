@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { AppError } from "../domain/errors.js";
 import type { Authenticator } from "../identity/authenticator.js";
+import type { IdentityGuard } from "../identity/identity-guard.js";
 import type { Principal } from "../identity/principal.js";
 import type { JobServiceDeps } from "../jobs/job-service-deps.js";
 import type { ApiMetrics } from "./api-metrics.js";
@@ -9,6 +10,8 @@ export interface ApiDeps {
   readonly jobs: JobServiceDeps;
   readonly authenticator: Authenticator;
   readonly metrics: ApiMetrics;
+  /** Refuses new sessions for identities whose numbers collide with another principal's. */
+  readonly identities: IdentityGuard;
 }
 
 declare module "fastify" {

@@ -1,8 +1,10 @@
 import { isAppError, type ErrorCode } from "../domain/errors.js";
+import { bodyTooLarge } from "./request-limits.js";
 
 /** The only place that knows HTTP status codes. A code without a status fails to compile. */
 export const HTTP_STATUS = {
   VALIDATION_FAILED: 400,
+  REQUEST_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -40,7 +42,7 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   if (typeof f.statusCode === "number" && f.statusCode >= 400 && f.statusCode < 500) {
     const message = f.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
       ? "Unsupported Content-Type: send application/x-www-form-urlencoded, multipart/form-data or application/json (or parameters in the query string)."
-      : f.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "Request body too large." : (f.message ?? "Bad request");
+      : f.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? bodyTooLarge().message : (f.message ?? "Bad request");
     return { status: f.statusCode, code: f.code ?? "VALIDATION_FAILED", message };
   }
   return { status: 500, code: "INTERNAL", message: "Internal error; see the server log." };

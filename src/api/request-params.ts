@@ -1,16 +1,27 @@
-import type {} from "@fastify/multipart"; // request.parts() and isMultipart() types
+import type {} from "@fastify/multipart"; // isMultipart() types
 import type { FastifyRequest } from "fastify";
 import { invalid } from "../domain/errors.js";
 import type { ParamValue, Params } from "../domain/create-request.js";
+import { collectMultipart } from "./multipart-params.js";
+import { REQUEST_LIMITS, tooManyParameters } from "./request-limits.js";
 
-type Bag = Map<string, ParamValue[]>;
+/** Adds one parameter value under its name. */
+type Put = (name: string, value: ParamValue) => void;
 
-const add = (bag: Bag, name: string, value: ParamValue): void => {
-  const key = name.toLowerCase();
-  const list = bag.get(key);
-  if (list) list.push(value);
-  else bag.set(key, [value]);
-};
+/** A parameter map and its `put`, which refuses more than REQUEST_LIMITS.parameters values. */
+function createBag(): { bag: Map<string, ParamValue[]>; put: Put } {
+  const bag = new Map<string, ParamValue[]>();
+  let count = 0;
+  const put: Put = (name, value) => {
+    // Bounded like the body: a request of a million empty parameters is refused, not walked.
+    if (++count > REQUEST_LIMITS.parameters) throw tooManyParameters();
+    const key = name.toLowerCase();
+    const list = bag.get(key);
+    if (list) list.push(value);
+    else bag.set(key, [value]);
+  };
+  return { bag, put };
+}
 
 const scalar = (name: string, v: unknown): string => {
   if (typeof v === "string") return v;
@@ -19,10 +30,10 @@ const scalar = (name: string, v: unknown): string => {
 };
 
 /** Adds a query-string or form object, where repeated names arrive as arrays. */
-function addFormLike(bag: Bag, source: unknown): void {
+function addFormLike(put: Put, source: unknown): void {
   if (!source || typeof source !== "object") return;
   for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
-    for (const v of Array.isArray(value) ? value : [value]) add(bag, name, scalar(name, v));
+    for (const v of Array.isArray(value) ? value : [value]) put(name, scalar(name, v));
   }
 }
 
@@ -30,19 +41,19 @@ function addFormLike(bag: Bag, source: unknown): void {
  * JSON bodies may carry `cmd`/`args` as argv arrays (taken as is, no splitting) and
  * `env` as an object or a list of KEY=VALUE.
  */
-function addJson(bag: Bag, body: unknown): void {
+function addJson(put: Put, body: unknown): void {
   if (body === undefined || body === null) return;
   if (typeof body !== "object" || Array.isArray(body)) throw invalid("A JSON body must be an object of parameters, e.g. {\"name\": \"x\", \"image\": \"…\"}.");
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     const key = name.toLowerCase();
     if ((key === "cmd" || key === "args") && Array.isArray(value)) {
-      add(bag, key, { argv: value.map((v) => scalar(name, v)) });
+      put(key, { argv: value.map((v) => scalar(name, v)) });
     } else if (key === "env" && value && typeof value === "object" && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) add(bag, key, `${k}=${scalar(`env.${k}`, v)}`);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) put(key, `${k}=${scalar(`env.${k}`, v)}`);
     } else if (Array.isArray(value)) {
-      for (const v of value) add(bag, key, scalar(name, v));
+      for (const v of value) put(key, scalar(name, v));
     } else if (value !== null && value !== undefined) {
-      add(bag, key, scalar(name, value));
+      put(key, scalar(name, value));
     }
   }
 }
@@ -51,24 +62,18 @@ function addJson(bag: Bag, body: unknown): void {
  * All parameters of a request, by lower-case name (the platform treats names
  * case-insensitively): the query string plus an x-www-form-urlencoded, multipart or
  * JSON body. The platform drops query parameters when the body is not a form; we
- * do not.
+ * do not. At most REQUEST_LIMITS.parameters values (413 beyond).
  */
 export async function collectParams(request: FastifyRequest): Promise<Params> {
-  const bag: Bag = new Map();
-  addFormLike(bag, request.query);
+  const { bag, put } = createBag();
+  addFormLike(put, request.query);
   const type = (request.headers["content-type"] ?? "").toLowerCase();
   if (type.startsWith("multipart/form-data") && request.isMultipart()) {
-    for await (const part of request.parts()) {
-      if (part.type === "field") add(bag, part.fieldname, scalar(part.fieldname, part.value));
-      else {
-        part.file.resume();
-        throw invalid(`Unexpected file upload in field '${part.fieldname}': send parameters as plain form fields.`, { parameter: part.fieldname });
-      }
-    }
+    await collectMultipart(request, (name, value) => { put(name, scalar(name, value)); });
   } else if (type.startsWith("application/json")) {
-    addJson(bag, request.body);
+    addJson(put, request.body);
   } else {
-    addFormLike(bag, request.body);
+    addFormLike(put, request.body);
   }
   return bag;
 }

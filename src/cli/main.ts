@@ -26,6 +26,7 @@ import { UsageError } from "./output.js";
 
 const EXIT_FOR_CODE: Record<string, number> = {
   VALIDATION_FAILED: EXIT.USAGE,
+  REQUEST_TOO_LARGE: EXIT.USAGE,
   NOT_FOUND: EXIT.NOT_FOUND,
   JOB_NOT_FOUND: EXIT.NOT_FOUND,
   CONFLICT: EXIT.FAILURE,

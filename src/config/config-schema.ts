@@ -157,6 +157,12 @@ export const ConfigSchema = z.object({
     /** Repositories `GET /image` lists when the registry does not publish /v2/_catalog anonymously (Harbor). */
     repositories: z.array(z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, "must be a repository path such as skaha/astroml")).optional(),
   }).strict()).default([]),
+  metrics: z.object({
+    /** A file holding the bearer token a Prometheus scraper sends to /metrics (its credentials_file); empty: administrators only. */
+    tokenFile: z.string().default(""),
+    /** Serve /metrics to anyone: only where nothing untrusted reaches the listen address (no proxy in front). */
+    public: z.boolean().default(false),
+  }).strict().prefault({}),
   imageCatalog: z.object({
     /** How often `GET /image` re-reads the registries' catalogs; 0: only on `?refresh=true`. */
     refreshSeconds: z.number().int().min(0).default(1800),

@@ -32,6 +32,8 @@ export interface ConfigFlags {
   readonly insecureRegistry?: readonly string[] | undefined;
   readonly oidcIssuer?: string | undefined;
   readonly oidcAudience?: string | undefined;
+  /** File holding the bearer token of /metrics scrapers. */
+  readonly metricsTokenFile?: string | undefined;
 }
 
 /** A configuration that does not parse; the message lists every problem with its path. */
@@ -95,6 +97,7 @@ function layer(s: ConfigFlags): Tree {
     tls: { enabled: s.tls, certFile: s.tlsCert, keyFile: s.tlsKey, clientCaFile: s.clientCa },
     registries: registriesFrom(s.registry, s.insecureRegistry),
     oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience },
+    metrics: { tokenFile: s.metricsTokenFile },
   };
 }
 
@@ -127,6 +130,7 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   insecureRegistry: list(env.SKYRUN_INSECURE_REGISTRIES),
   oidcIssuer: env.SKYRUN_OIDC_ISSUER,
   oidcAudience: env.SKYRUN_OIDC_AUDIENCE,
+  metricsTokenFile: env.SKYRUN_METRICS_TOKEN_FILE,
 });
 
 /**

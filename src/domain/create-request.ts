@@ -1,4 +1,5 @@
 import { invalid } from "./errors.js";
+import { checkExecLimits } from "./exec-limits.js";
 import { isJobId, type JobId } from "./ids.js";
 import type { JobSpec } from "./job.js";
 import { parseImageReference } from "./image-reference.js";
@@ -133,8 +134,10 @@ export function parseCreateRequest(params: Params, rules: CreateRules): CreateRe
     args = command.slice(1);
     command = command.slice(0, 1);
   }
+  const env = parseEnv(params, replicas);
+  checkExecLimits({ command, args, env, replicas });
   return {
     replicas,
-    spec: { name, image: imageRaw.trim(), type, command, args, env: parseEnv(params, replicas), resources, dependsOn: parseDependsOn(params), priority: 0 },
+    spec: { name, image: imageRaw.trim(), type, command, args, env, resources, dependsOn: parseDependsOn(params), priority: 0 },
   };
 }

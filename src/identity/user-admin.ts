@@ -1,4 +1,4 @@
-import { AppError, invalid } from "../domain/errors.js";
+import { AppError, invalid, isAppError } from "../domain/errors.js";
 import type { PosixGroup, Store, TokenInfo, User } from "../store/store.js";
 import { generateToken } from "./api-tokens.js";
 import { canonicalDnOf } from "./distinguished-name.js";
@@ -26,19 +26,37 @@ export interface AddUserInput {
   readonly dn?: string | undefined;
 }
 
-/** Adds a user; jobs will run with this uid (and gid = uid) and these group gids. */
+/**
+ * Adds a user; jobs will run with this uid (and gid = uid) and these group gids. The
+ * store keeps uids and gids one id space, so the uid is refused when it is any group's
+ * gid, and a group when its gid is a user's uid. Without `uid`, the next free number
+ * from FIRST_AUTO_UID is taken, skipping groups' gids (those given here included).
+ */
 export async function addUser(store: Store, input: AddUserInput): Promise<User> {
   if (!USERNAME_PATTERN.test(input.name)) throw invalid(`user name ${JSON.stringify(input.name)}: use letters, digits, '_', '.', '-', starting with a letter or '_' (at most 63)`);
   if (input.uid !== undefined && (!Number.isInteger(input.uid) || input.uid < 1 || input.uid > MAX_ID)) {
     throw invalid(`--uid ${input.uid}: must be a whole number between 1 and ${MAX_ID}; jobs never run as root (uid 0)`);
   }
-  const uid = input.uid ?? (await store.users.nextUid(FIRST_AUTO_UID));
   const dn = input.dn === undefined || input.dn.trim() === "" ? null : canonicalDnOf(input.dn);
-  return store.users.add({ name: input.name, uid, groups: input.groups, dn });
+  for (let attempt = 0; ; attempt++) {
+    const uid = input.uid ?? (await store.users.nextUid(FIRST_AUTO_UID, input.groups.map((g) => g.gid)));
+    try {
+      return await store.users.add({ name: input.name, uid, groups: input.groups, dn });
+    } catch (e) {
+      // Another operator took the number we picked between our look and our insert: pick again.
+      const raced = input.uid === undefined && isAppError(e) && e.code === "CONFLICT" && e.details.id === uid;
+      if (!raced || attempt >= 2) throw e;
+    }
+  }
 }
 
 export async function removeUser(store: Store, name: string): Promise<void> {
   if (!(await store.users.remove(name))) throw new AppError("NOT_FOUND", `no user named ${name}`);
+}
+
+/** Removes a group and its memberships; its gid stays retired so no one else inherits its files. */
+export async function removeGroup(store: Store, name: string): Promise<void> {
+  if (!(await store.users.removeGroup(name))) throw new AppError("NOT_FOUND", `no group named ${name}`);
 }
 
 /** Creates an API token for a user. The token is returned once; only its hash is kept. */

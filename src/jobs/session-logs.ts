@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { isTerminal, type Job } from "../domain/job.js";
 import type { Principal } from "../identity/principal.js";
-import { followLog, readLog, readLogTail } from "../storage/log-reader.js";
+import { followLog, readLog } from "../storage/log-reader.js";
 import { findOwnSession } from "./find-session.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
@@ -14,15 +14,14 @@ export interface LogsInput {
 
 /**
  * A session's complete stdout and stderr in order, from the log file the engine
- * writes (it outlives the container). With `follow`, streams until the job ends.
+ * writes (it outlives the container), streamed in bounded memory. With `follow`,
+ * streams until the job ends.
  */
 export async function sessionLogs(deps: Pick<JobServiceDeps, "store" | "layout" | "logFormat" | "scheduling">, principal: Principal, id: string, input: LogsInput): Promise<Readable> {
   const job = await findOwnSession(deps, principal, id);
   const path = deps.layout.logPath(job.id);
   const format = deps.logFormat;
-  if (!input.follow) {
-    return input.tail === undefined ? readLog(path, format) : Readable.from([await readLogTail(path, format, input.tail)]);
-  }
+  if (!input.follow) return readLog(path, format, { tail: input.tail });
   let current: Job = job;
   const unwatch = deps.scheduling.watch(job.id, (j) => { current = j; });
   // The job may have ended between our read and the watch: read once more.

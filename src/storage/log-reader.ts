@@ -1,69 +1,154 @@
-import { createReadStream, existsSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+/**
+ * Reading a job's log file in bounded memory, whatever its size (issue 11).
+ *
+ * - A full read streams the file forwards, a block at a time.
+ * - `tail=N` finds where the last N lines start by reading blocks backwards from the
+ *   end, then streams from there: its cost is the size of the tail, not of the log.
+ * - `follow` streams from the start (or from the tail's start) and keeps reading as
+ *   the file grows.
+ * Nothing holds a whole line: a 10 MB line without a newline passes through in blocks.
+ */
+import { existsSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
+import { K8sFileDecoder, parseK8sRecordHeader } from "./k8s-file-decoder.js";
 
 /** How an engine writes a job's output: Podman's k8s-file lines, or raw bytes (Slurm). */
 export type LogFormat = "k8s-file" | "raw";
 
-/**
- * Decodes Podman's k8s-file lines (`<time> <stdout|stderr> <F|P> <text>`) back into the
- * text the program wrote, in order. F ends a line; P is a partial line without newline.
- * Feed it chunks; it keeps an unfinished line until the next chunk.
- */
-export class K8sFileDecoder {
-  private pending = "";
-  private readonly decoder = new StringDecoder("utf8");
+export { K8sFileDecoder } from "./k8s-file-decoder.js";
 
-  push(chunk: Buffer): string {
-    const text = this.pending + this.decoder.write(chunk);
-    const lastNewline = text.lastIndexOf("\n");
-    if (lastNewline < 0) {
-      this.pending = text;
-      return "";
+/** Bytes read at a time, forwards or backwards; the most a reader holds of the file. */
+export const LOG_BLOCK_BYTES = 64 * 1024;
+/** What a k8s-file record's header can take: `<RFC3339Nano> stdout F ` is about 40 bytes. */
+const HEADER_PEEK_BYTES = 256;
+const NEWLINE = 0x0a;
+
+interface Decoder {
+  push(chunk: Buffer): Buffer;
+}
+const decoderFor = (format: LogFormat): Decoder => (format === "k8s-file" ? new K8sFileDecoder() : { push: (b) => b });
+
+const streamOf = (chunks: AsyncIterable<Buffer>): Readable => Readable.from(chunks, { objectMode: false, highWaterMark: LOG_BLOCK_BYTES });
+
+/** Reads the file backwards in blocks, keeping only the current one, and serves small reads at any offset. */
+class BackwardReader {
+  private block = Buffer.alloc(0);
+  private blockStart: number;
+
+  constructor(private readonly handle: FileHandle, size: number, private readonly blockBytes: number) {
+    this.blockStart = size;
+  }
+
+  /** Offsets of newlines before `before`, nearest first. */
+  async *newlines(before: number): AsyncGenerator<number> {
+    let end = before;
+    while (end > 0) {
+      if (end <= this.blockStart) await this.load(Math.max(0, end - this.blockBytes), end);
+      let i = end - this.blockStart;
+      while (i > 0) {
+        i = this.block.lastIndexOf(NEWLINE, i - 1);
+        if (i < 0) break;
+        yield this.blockStart + i;
+      }
+      end = this.blockStart;
     }
-    this.pending = text.slice(lastNewline + 1);
-    let out = "";
-    for (const line of text.slice(0, lastNewline).split("\n")) out += decodeLine(line);
-    return out;
+  }
+
+  /** Up to `length` bytes at `offset`: from the block in hand when it holds them, else read. */
+  async bytesAt(offset: number, length: number): Promise<Buffer> {
+    const inBlock = offset - this.blockStart;
+    if (inBlock >= 0 && inBlock + length <= this.block.length) return this.block.subarray(inBlock, inBlock + length);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await this.handle.read(buffer, 0, length, offset);
+    return buffer.subarray(0, bytesRead);
+  }
+
+  private async load(start: number, end: number): Promise<void> {
+    const buffer = Buffer.alloc(end - start);
+    const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, start);
+    this.block = buffer.subarray(0, bytesRead);
+    this.blockStart = start;
   }
 }
 
-function decodeLine(line: string): string {
-  const a = line.indexOf(" ");
-  const b = a < 0 ? -1 : line.indexOf(" ", a + 1);
-  const c = b < 0 ? -1 : line.indexOf(" ", b + 1);
-  if (c < 0) return line.length > 0 && b >= 0 ? (line.slice(b + 1) === "F" ? "\n" : "") : "";
-  const tag = line.slice(b + 1, c);
-  const text = line.slice(c + 1);
-  return tag === "P" ? text : text + "\n";
+/** What one record (k8s-file) or line (raw) gives the output: whether it ends a line, and whether it gives anything. */
+async function classify(reader: BackwardReader, format: LogFormat, start: number, stop: number, complete: boolean): Promise<{ endsLine: boolean; gives: boolean }> {
+  if (format === "raw") return { endsLine: complete, gives: complete || stop > start };
+  const header = parseK8sRecordHeader(await reader.bytesAt(start, Math.min(HEADER_PEEK_BYTES, stop - start)), stop - start);
+  if (!header) return { endsLine: false, gives: false };
+  const endsLine = complete && header.full;
+  return { endsLine, gives: endsLine || header.bodyBytes > 0 };
 }
 
-const decoderFor = (format: LogFormat): { push(chunk: Buffer): string } =>
-  format === "k8s-file" ? new K8sFileDecoder() : { push: (() => { const d = new StringDecoder("utf8"); return (b: Buffer) => d.write(b); })() };
+/**
+ * The offset at which the last `lines` lines of the output start, reading backwards
+ * from `size` in blocks of `blockBytes`. A last line without its newline yet counts as
+ * a line, as `tail` does.
+ */
+export async function tailOffset(handle: FileHandle, size: number, format: LogFormat, lines: number, blockBytes = LOG_BLOCK_BYTES): Promise<number> {
+  if (lines <= 0) return size;
+  const reader = new BackwardReader(handle, size, blockBytes);
+  let stop = size;
+  let complete = false;
+  let target: number | undefined;
+  let seen = 0;
+  const consider = async (start: number): Promise<number | undefined> => {
+    const r = await classify(reader, format, start, stop, complete);
+    if (target === undefined) {
+      if (!r.gives) return undefined;
+      // Output that ends with a newline: the line before the last N ends where they start.
+      target = r.endsLine ? lines + 1 : lines;
+    }
+    if (r.endsLine && ++seen === target) return stop + 1;
+    return undefined;
+  };
+  for await (const newline of reader.newlines(size)) {
+    const found = await consider(newline + 1);
+    if (found !== undefined) return found;
+    stop = newline;
+    complete = true;
+  }
+  return (await consider(0)) ?? 0;
+}
 
-/** The whole log as text, in order. An absent log (a job that has not started) is empty. */
-export function readLog(path: string, format: LogFormat): Readable {
-  if (!existsSync(path)) return Readable.from([]);
+/** The output from `from` to the end of the file as it is now. */
+async function* readFrom(handle: FileHandle, format: LogFormat, from: number, to: number): AsyncGenerator<Buffer> {
   const decoder = decoderFor(format);
-  return Readable.from((async function* () {
-    for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-      const text = decoder.push(chunk as Buffer);
-      if (text) yield text;
+  for (let offset = from; offset < to;) {
+    const buffer = Buffer.allocUnsafe(Math.min(LOG_BLOCK_BYTES, to - offset));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    if (bytesRead === 0) return;
+    offset += bytesRead;
+    const out = decoder.push(buffer.subarray(0, bytesRead));
+    if (out.length > 0) yield out;
+  }
+}
+
+/**
+ * The log as text, in order: all of it, or its last `tail` lines. An absent log (a job
+ * that has not started) is empty.
+ */
+export function readLog(path: string, format: LogFormat, o: { readonly tail?: number | undefined } = {}): Readable {
+  return streamOf((async function* () {
+    if (!existsSync(path)) return;
+    const handle = await open(path, "r");
+    try {
+      const size = (await handle.stat()).size;
+      const from = o.tail === undefined ? 0 : await tailOffset(handle, size, format, o.tail);
+      yield* readFrom(handle, format, from, size);
+    } finally {
+      await handle.close();
     }
   })());
 }
 
-/** The last `lines` lines of the log. */
+/** The last `lines` lines of the log, whole; for small tails and tests (the API streams `readLog`). */
 export async function readLogTail(path: string, format: LogFormat, lines: number): Promise<string> {
-  if (lines <= 0 || !existsSync(path)) return "";
-  let text = "";
-  for await (const chunk of readLog(path, format)) text += chunk as string;
-  const parts = text.split("\n");
-  const trailingNewline = text.endsWith("\n");
-  if (trailingNewline) parts.pop();
-  return parts.slice(-lines).join("\n") + (trailingNewline && parts.length > 0 ? "\n" : "");
+  const chunks: Buffer[] = [];
+  for await (const chunk of readLog(path, format, { tail: lines })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export interface FollowOptions {
@@ -82,28 +167,24 @@ export interface FollowOptions {
  */
 export function followLog(path: string, format: LogFormat, o: FollowOptions): Readable {
   const interval = o.pollIntervalMs ?? 200;
-  return Readable.from((async function* () {
+  return streamOf((async function* () {
     const decoder = decoderFor(format);
-    let offset = 0;
-    if (o.tail !== undefined && existsSync(path)) {
-      offset = (await stat(path)).size;
-      const tail = await readLogTail(path, format, o.tail);
-      if (tail) yield tail;
-    }
-    const buffer = Buffer.alloc(256 * 1024);
+    let offset: number | undefined;
     while (!o.signal.aborted) {
       const finishedBeforeRead = o.isFinished();
       let grew = false;
       if (existsSync(path)) {
         const handle = await open(path, "r");
         try {
+          offset ??= o.tail === undefined ? 0 : await tailOffset(handle, (await handle.stat()).size, format, o.tail);
           for (;;) {
+            const buffer = Buffer.allocUnsafe(LOG_BLOCK_BYTES);
             const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
             if (bytesRead === 0) break;
             offset += bytesRead;
             grew = true;
-            const text = decoder.push(buffer.subarray(0, bytesRead));
-            if (text) yield text;
+            const out = decoder.push(buffer.subarray(0, bytesRead));
+            if (out.length > 0) yield out;
           }
         } finally {
           await handle.close();

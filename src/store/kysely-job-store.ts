@@ -6,6 +6,7 @@ import type { JobEvent } from "../domain/job-event.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
 import type { Database } from "./schema.js";
 import type { EventStore, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary } from "./store.js";
+import { isUniqueViolation } from "./unique-violation.js";
 
 /** Shared by every job without dependencies, so 100,000 queued jobs do not hold 100,000 empty arrays. */
 const NO_DEPENDENCIES: readonly JobId[] = Object.freeze([]);
@@ -14,12 +15,6 @@ const NO_DEPENDENCIES: readonly JobId[] = Object.freeze([]);
 const INSERT_CHUNK = 400;
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** SQLite and PostgreSQL report a duplicate key with these driver codes. */
-const isUniqueViolation = (e: unknown): boolean => {
-  const code = (e as { code?: unknown }).code;
-  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
-};
 
 /** Appends an event, folding it into the previous one when it repeats (kubectl's count). */
 async function appendEvent(db: Db, jobId: JobId, e: NewJobEvent): Promise<void> {

@@ -1,15 +1,19 @@
 import type { Kysely, Transaction } from "kysely";
 import { AppError } from "../domain/errors.js";
+import { claimId, claimsOn, findCollisions, nextFreeUid, retireId } from "./posix-id-space.js";
 import type { Database } from "./schema.js";
 import type { NewUser, PosixGroup, User, UserStore } from "./store.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Creates the groups that do not exist yet, each claiming its gid, and makes the user a member. */
 async function ensureGroups(tx: Db, userName: string, groups: readonly PosixGroup[]): Promise<void> {
   for (const g of groups) {
     const existing = await tx.selectFrom("posix_groups").selectAll().where((eb) => eb.or([eb("name", "=", g.name), eb("gid", "=", g.gid)])).execute();
     const clash = existing.find((e) => e.name !== g.name || e.gid !== g.gid);
     if (clash) throw new AppError("CONFLICT", `group ${g.name}:${g.gid} clashes with existing group ${clash.name}:${clash.gid}`);
+    // An existing group claims again: a gid it shares with a user from before the rule stops new members.
+    await claimId(tx, g.gid, { kind: "group", name: g.name });
     if (existing.length === 0) await tx.insertInto("posix_groups").values({ name: g.name, gid: g.gid }).execute();
     await tx.insertInto("group_members").values({ user_name: userName, group_name: g.name }).onConflict((oc) => oc.doNothing()).execute();
   }
@@ -43,13 +47,14 @@ export function createKyselyUserStore(db: Kysely<Database>): UserStore {
   return {
     async add(user: NewUser): Promise<User> {
       await db.transaction().execute(async (tx) => {
-        const taken = await tx.selectFrom("users").select(["name", "uid", "dn"])
-          .where((eb) => eb.or([eb("name", "=", user.name), eb("uid", "=", user.uid), ...(user.dn ? [eb("dn", "=", user.dn)] : [])])).execute();
+        const taken = await tx.selectFrom("users").select(["name", "dn"])
+          .where((eb) => eb.or([eb("name", "=", user.name), ...(user.dn ? [eb("dn", "=", user.dn)] : [])])).execute();
         const clash = taken[0];
-        if (clash) {
-          const what = clash.name === user.name ? `user ${user.name} already exists` : clash.uid === user.uid ? `uid ${user.uid} belongs to user ${clash.name}` : `DN ${user.dn ?? ""} belongs to user ${clash.name}`;
-          throw new AppError("CONFLICT", what);
-        }
+        if (clash) throw new AppError("CONFLICT", clash.name === user.name ? `user ${user.name} already exists` : `DN ${user.dn ?? ""} belongs to user ${clash.name}`);
+        // The user's own uid is also their private group's gid: no group of theirs may share it.
+        const own = user.groups.find((g) => g.gid === user.uid);
+        if (own) throw new AppError("CONFLICT", `group ${own.name}:${own.gid} would share its gid with ${user.name}'s uid ${user.uid} (their private group's gid); give the group another gid`);
+        await claimId(tx, user.uid, { kind: "user", name: user.name });
         await tx.insertInto("users").values({ name: user.name, uid: user.uid, dn: user.dn ?? null, created_at: Date.now() }).execute();
         await ensureGroups(tx, user.name, user.groups);
       });
@@ -62,21 +67,33 @@ export function createKyselyUserStore(db: Kysely<Database>): UserStore {
     list: () => loadUsers(db),
     async remove(name: string): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
+        const user = await tx.selectFrom("users").select("uid").where("name", "=", name).executeTakeFirst();
+        if (!user) return false;
         await tx.deleteFrom("tokens").where("user_name", "=", name).execute();
         await tx.deleteFrom("group_members").where("user_name", "=", name).execute();
-        const r = await tx.deleteFrom("users").where("name", "=", name).executeTakeFirst();
-        return Number(r.numDeletedRows) > 0;
+        await tx.deleteFrom("users").where("name", "=", name).execute();
+        await retireId(tx, user.uid, { kind: "user", name });
+        return true;
       });
     },
-    async nextUid(floor: number): Promise<number> {
-      const row = await db.selectFrom("users").select((eb) => eb.fn.max("uid").as("uid")).executeTakeFirst();
-      return Math.max(floor, Number(row?.uid ?? 0) + 1);
-    },
+    nextUid: (floor: number, reserved: readonly number[] = []) => nextFreeUid(db, floor, reserved),
     async addGroups(name: string, groups: readonly PosixGroup[]): Promise<User | undefined> {
       if (!(await get(name))) return undefined;
       await db.transaction().execute((tx) => ensureGroups(tx, name, groups));
       return get(name);
     },
+    async removeGroup(name: string): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        const group = await tx.selectFrom("posix_groups").select("gid").where("name", "=", name).executeTakeFirst();
+        if (!group) return false;
+        await tx.deleteFrom("group_members").where("group_name", "=", name).execute();
+        await tx.deleteFrom("posix_groups").where("name", "=", name).execute();
+        await retireId(tx, group.gid, { kind: "group", name });
+        return true;
+      });
+    },
+    idClaims: (ids: readonly number[]) => claimsOn(db, ids),
+    idCollisions: () => findCollisions(db),
     async setPriority(kind: "user" | "group", name: string, priority: number): Promise<boolean> {
       const r = kind === "user"
         ? await db.updateTable("users").set({ priority }).where("name", "=", name).executeTakeFirst()

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
@@ -21,15 +21,29 @@ export interface StoreOptions {
   readonly poolSize?: number;
 }
 
+/**
+ * The database holds users, token hashes, sealed registry credentials and every job's
+ * command: owner only (issue 11). SQLite gives the -wal and -shm files the database
+ * file's mode, so creating it 0600 covers them; existing files are set right too.
+ */
+function keepOwnerOnly(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 async function openSqlite(path: string): Promise<Kysely<Database>> {
   const { default: SQLite } = await import("better-sqlite3");
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+    keepOwnerOnly(path);
+  }
   const database = new SQLite(path);
   // WAL: readers never block the writer; NORMAL sync is durable across process crashes (not power loss).
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
+  if (path !== ":memory:") keepOwnerOnly(path);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 

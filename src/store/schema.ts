@@ -13,6 +13,15 @@ export interface PosixGroupsTable {
   gid: number;
   priority: Generated<number>;
 }
+/**
+ * One id space: each number is held by one user (as uid) or one group (as gid). A
+ * removed principal's number stays, retired, so it is never handed to someone else.
+ */
+export interface PosixIdsTable {
+  id: number;
+  kind: "user" | "group" | "retired-user" | "retired-group";
+  name: string;
+}
 export interface GroupMembersTable {
   user_name: string;
   group_name: string;
@@ -86,6 +95,7 @@ export interface Database {
   users: UsersTable;
   posix_groups: PosixGroupsTable;
   group_members: GroupMembersTable;
+  posix_ids: PosixIdsTable;
   tokens: TokensTable;
   jobs: JobsTable;
   job_events: JobEventsTable;

@@ -105,17 +105,53 @@ export interface NewUser {
   readonly groups: readonly PosixGroup[];
 }
 
+/** Who holds a number: a user as their uid (and private gid), or a group as its gid. */
+export interface IdClaim {
+  readonly id: number;
+  readonly kind: "user" | "group";
+  readonly name: string;
+}
+
+/** A number held by a user and a group at once: left from before ids were one space. */
+export interface IdCollision {
+  readonly id: number;
+  readonly user: string;
+  readonly group: string;
+  /** The group's members, whose jobs carry the number as a supplementary gid. */
+  readonly members: readonly string[];
+}
+
+/**
+ * Users and groups. Uids and gids are one id space: a number is one user's uid (which
+ * is also their private group's gid) or one group's gid, never both, and never two
+ * users' uids.
+ */
 export interface UserStore {
-  /** @throws AppError CONFLICT when the name, uid, DN or a group's gid is taken. */
+  /**
+   * @throws AppError CONFLICT when the name or DN is taken, the uid is another user's
+   *   uid or any group's gid, or a new group's gid is taken by a group or a user; a
+   *   number a removed principal held is taken too, except by the same name again.
+   */
   add(user: NewUser): Promise<User>;
   get(name: string): Promise<User | undefined>;
   getByDn(dn: string): Promise<User | undefined>;
   list(): Promise<User[]>;
+  /** Removes a user and their tokens; their uid stays retired. */
   remove(name: string): Promise<boolean>;
-  /** The next free uid at or above `floor`. */
-  nextUid(floor: number): Promise<number>;
-  /** Adds the user to groups (creating them as given). @throws AppError CONFLICT on a gid clash. */
+  /**
+   * A free uid for a new user: above every uid given so far, at or above `floor`, and
+   * skipping every number a group holds or a removed user or group held (whoever got it
+   * would own their files on /arc), and the `reserved` numbers (gids of groups about to be made).
+   */
+  nextUid(floor: number, reserved?: readonly number[]): Promise<number>;
+  /** Adds the user to groups (creating them as given). @throws AppError CONFLICT when a gid is taken. */
   addGroups(name: string, groups: readonly PosixGroup[]): Promise<User | undefined>;
+  /** Removes a group and its memberships (its gid stays retired); false when there is no such group. */
+  removeGroup(name: string): Promise<boolean>;
+  /** Every user and group holding one of these numbers. */
+  idClaims(ids: readonly number[]): Promise<IdClaim[]>;
+  /** Numbers held by a user and a group at once, lowest first; empty on a sound directory. */
+  idCollisions(): Promise<IdCollision[]>;
   setPriority(kind: "user" | "group", name: string, priority: number): Promise<boolean>;
   listGroups(): Promise<(PosixGroup & { readonly priority: number })[]>;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { inject } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import { addUser, createToken, parseGroupSpec } from "../../src/identity/user-admin.js";
@@ -33,6 +33,8 @@ export interface TestServerOptions {
   readonly dataDir?: string;
   /** Serve HTTPS (skyrun's own certificate), optionally accepting client certificates. Default: plain HTTP. */
   readonly tls?: boolean | { readonly clientCaFile?: string };
+  /** The server's logger (to read what it reports); default: errors only, or SKYRUN_TEST_LOG's level. */
+  readonly log?: Logger;
 }
 
 /** A fresh data directory under the test root. */
@@ -63,7 +65,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.end();
   }
-  const server = await startServer(config, { log: pino({ level: process.env.SKYRUN_TEST_LOG ?? "error" }) });
+  const server = await startServer(config, { log: o.log ?? pino({ level: process.env.SKYRUN_TEST_LOG ?? "error" }) });
   return {
     url: server.url,
     dataDir,

@@ -1,14 +1,22 @@
 import type { FastifyInstance } from "fastify";
 import type { ApiDeps } from "../api-deps.js";
+import type { MetricsGate } from "../metrics-gate.js";
 
-/** Unauthenticated endpoints for operators and service discovery. */
-export function registerOpsRoutes(app: FastifyInstance, deps: ApiDeps): void {
+/** Text for XML content and attribute values: a header or parameter can never become markup. */
+export const escapeXml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
+
+/** Endpoints outside /skaha/v*: health and discovery for anyone, metrics behind their gate. */
+export function registerOpsRoutes(app: FastifyInstance, deps: ApiDeps, metricsGate: MetricsGate): void {
   app.get("/healthz", async (_request, reply) => {
     const engine = deps.jobs.scheduling.isEngineAvailable();
     return reply.code(engine ? 200 : 503).send({ status: engine ? "ok" : "degraded", engine: engine ? "available" : "unavailable" });
   });
 
-  app.get("/metrics", async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  app.get("/metrics", async (request, reply) => {
+    await metricsGate(request);
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
 
   // VOSI availability, as the platform's clients probe it.
   app.get("/skaha/availability", async (_request, reply) => {
@@ -20,7 +28,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   // VOSI capabilities: the standard ids the canfar client looks for to find v0 and v1.
   app.get("/skaha/capabilities", async (request, reply) => {
-    const base = `${request.protocol}://${request.headers.host ?? "localhost"}/skaha`;
+    // The Host header was checked to be a host[:port]; escaping keeps it text whatever comes.
+    const base = escapeXml(`${request.protocol}://${request.headers.host ?? "localhost"}/skaha`);
     const cap = (standardID: string, url: string) =>
       `  <capability standardID="${standardID}">\n    <interface xsi:type="vs:ParamHTTP" role="std">\n      <accessURL use="base">${url}</accessURL>\n      <securityMethod standardID="ivo://ivoa.net/sso#token"/>\n      <securityMethod standardID="ivo://ivoa.net/sso#tls-with-certificate"/>\n    </interface>\n  </capability>\n`;
     return reply.type("text/xml").send(

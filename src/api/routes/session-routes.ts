@@ -47,7 +47,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
 
   app.post("/session", async (request, reply) => {
     const header = request.headers["x-skaha-registry-auth"];
-    const jobs = await createSessions(d, principalOf(request), {
+    const principal = principalOf(request);
+    await deps.identities.check(principal.owner);
+    const jobs = await createSessions(d, principal, {
       params: await collectParams(request),
       registryAuthHeader: Array.isArray(header) ? header[0] : header,
     });

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { AppError } from "../../domain/errors.js";
+import { removeGroup } from "../../identity/user-admin.js";
 import { parseOutputFormat, renderData, renderTable } from "../output.js";
 import { parsePriority, withStore } from "./users.js";
 
@@ -21,5 +22,11 @@ export function registerGroupsCommand(program: Command): void {
       const value = parsePriority(priority);
       if (!(await withStore(o, (store) => store.users.setPriority("group", name, value)))) throw new AppError("NOT_FOUND", `no group named ${name}`);
       process.stdout.write(`group ${name} now has priority ${value}\n`);
+    });
+
+  common(groups.command("remove <name>").alias("rm").description("remove a group and its memberships; its gid is never given to anyone else"))
+    .action(async (name: string, o: { dataDir?: string; database?: string }) => {
+      await withStore(o, (store) => removeGroup(store, name));
+      process.stdout.write(`removed group ${name}; /arc/projects/${name} is left as it is\n`);
     });
 }

@@ -30,6 +30,7 @@ export function registerServerCommand(program: Command): void {
     .option("--insecure-registry <host[:port]>", "the same over plain HTTP, for a registry on loopback (repeatable)", collect, [])
     .option("--oidc-issuer <url>", "accept OIDC bearer tokens (JWTs) from this issuer")
     .option("--oidc-audience <aud>", "the audience those tokens must carry")
+    .option("--metrics-token-file <file>", "file holding the bearer token Prometheus sends to /metrics (default: administrators only)")
     .action(async (flags: ServerFlags) => {
       // Commander sets tls=true unless --no-tls; only an explicit --no-tls overrides the file and environment.
       const config = loadConfig({ ...flags, tls: flags.tls === false ? false : undefined }, process.env);

@@ -31,7 +31,10 @@ export class ContainerRuns {
     const policy = containerPolicyOf(run, { network: this.o.network, engineLabels: localEngineLabels(run.jobId, this.o.instanceId), seccompProfile: this.o.seccompProfile });
     const accountFiles = await this.accounts.prepare(run, imageId);
     try {
-      const created = await this.docker.createContainer(toEngineContainerSpec(policy, { logPath: run.logPath, accountFiles }));
+      const spec = toEngineContainerSpec(policy, { logPath: run.logPath, accountFiles });
+      // dockerode would also copy the whole spec (argv, environment) into the query string, which
+      // Podman refuses past about 1 MB (431): the name alone goes there, the spec in the body.
+      const created = await this.docker.createContainer({ ...spec, _query: { name: spec.name }, _body: spec } as typeof spec);
       this.remember(created.id, run.jobId);
       return false;
     } catch (e) {

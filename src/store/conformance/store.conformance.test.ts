@@ -134,6 +134,58 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     expect(await store.users.nextUid(10_000)).toBe(10003);
   });
 
+  it("keeps uids and gids one id space: a user's uid is never a group's gid, nor the reverse (issue 11)", async () => {
+    await store.users.add({ name: "jack", uid: 40005, groups: [{ name: "proj2", gid: 40006 }] });
+    expect(await store.users.nextUid(10_000)).toBe(40007);
+    await expect(store.users.add({ name: "frank", uid: 40006, groups: [] })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("40006 is the gid of group proj2") });
+    await expect(store.users.add({ name: "eve", uid: 40010, groups: [{ name: "evil", gid: 40005 }] })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("uid 40005 belongs to user jack") });
+    await expect(store.users.add({ name: "gail", uid: 40011, groups: [{ name: "mine", gid: 40011 }] })).rejects.toMatchObject({ code: "CONFLICT" });
+    await store.users.add({ name: "hal", uid: 40012, groups: [] });
+    await expect(store.users.addGroups("hal", [{ name: "sneaky", gid: 40005 }])).rejects.toMatchObject({ code: "CONFLICT" });
+    // Refused attempts leave nothing behind.
+    expect((await store.users.list()).map((u) => u.name)).toEqual(["hal", "jack"]);
+    expect((await store.users.listGroups()).map((g) => g.name)).toEqual(["proj2"]);
+    expect(await store.users.idClaims([40005, 40006, 40099])).toEqual([{ id: 40005, kind: "user", name: "jack" }, { id: 40006, kind: "group", name: "proj2" }]);
+    expect(await store.users.idCollisions()).toEqual([]);
+  });
+
+  it("never hands a removed user's or group's number to someone else, only to the same name (issue 11)", async () => {
+    await store.users.add({ name: "alice", uid: 10000, groups: [{ name: "astro", gid: 40001 }] });
+    await store.users.add({ name: "bob", uid: 10001, groups: [] });
+    expect(await store.users.remove("bob")).toBe(true);
+    expect(await store.users.removeGroup("astro")).toBe(true);
+    expect(await store.users.removeGroup("astro")).toBe(false);
+    expect((await store.users.get("alice"))?.groups).toEqual([]);
+    expect(await store.users.nextUid(10_000)).toBe(10002);
+    await expect(store.users.add({ name: "carol", uid: 10001, groups: [] })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("removed user bob") });
+    await expect(store.users.add({ name: "carol", uid: 10003, groups: [{ name: "other", gid: 40001 }] })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("removed group astro") });
+    expect((await store.users.add({ name: "bob", uid: 10001, groups: [{ name: "astro", gid: 40001 }] })).groups).toEqual([{ name: "astro", gid: 40001 }]);
+  });
+
+  it("lists uid/gid collisions left from before the rule, and lets an operator resolve them (issue 11)", async () => {
+    const target = await persistentTarget(driver);
+    const before = await openStore(target.config, target.options);
+    await before.users.add({ name: "alice", uid: 10000, groups: [] });
+    await before.users.add({ name: "eve", uid: 10001, groups: [] });
+    await before.close();
+    // Back to the schema before the rule, and what an older skyrun allowed there: a group sharing alice's uid, with eve in it.
+    await target.execute("DROP TABLE posix_ids");
+    await target.execute("DELETE FROM schema_migrations WHERE version = 3");
+    await target.execute("INSERT INTO posix_groups (name, gid, priority) VALUES ('evil', 10000, 0)");
+    await target.execute("INSERT INTO group_members (user_name, group_name) VALUES ('eve', 'evil')");
+    const s = await openStore(target.config, target.options);
+    try {
+      expect(await s.users.idCollisions()).toEqual([{ id: 10000, user: "alice", group: "evil", members: ["eve"] }]);
+      expect(await s.users.idClaims([10000])).toEqual([{ id: 10000, kind: "group", name: "evil" }, { id: 10000, kind: "user", name: "alice" }]);
+      await expect(s.users.add({ name: "mallory", uid: 10005, groups: [{ name: "evil", gid: 10000 }] })).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await s.users.removeGroup("evil")).toBe(true);
+      expect(await s.users.idCollisions()).toEqual([]);
+      expect(await s.users.idClaims([10000])).toEqual([{ id: 10000, kind: "user", name: "alice" }]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("finds a user by token hash until the token is revoked or the user removed", async () => {
     await store.users.add({ name: "alice", uid: 10001, groups: [] });
     await store.tokens.create("0123abcd", "alice", "h1", "laptop");
