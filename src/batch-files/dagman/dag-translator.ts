@@ -107,7 +107,7 @@ function noteApproximations(node: DagNode, notes: NoteList, fileName: string, re
  * be translated, in the DAG file or a node's submit file.
  */
 export function translateDagFile(file: DagFileInput, o: DagOptions): BatchPlan {
-  const refuse = refuserFor(file.name);
+  const refuse: Refuse = refuserFor(file.name);
   const notes = new NoteList();
   const dag = readDagFile(file.text, refuse, notes, file.name, (name, line) => {
     const path = resolvePath(o.submitDir, name);

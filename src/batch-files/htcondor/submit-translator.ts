@@ -71,7 +71,7 @@ class SubmitWalk {
   }
 
   private walk(text: string, name: string, path: string, depth: number): void {
-    const refuse = refuserFor(name);
+    const refuse: Refuse = refuserFor(name);
     const conditions = new ConditionalStack();
     for (const s of readSubmitStatements(text, refuse)) {
       if (!isConditional(s)) {
@@ -188,7 +188,7 @@ function clusterSet(c: Cluster, refuse: Refuse): PlannedSet {
 export function translateSubmitFile(file: SubmitFile, options: SubmitOptions): BatchPlan {
   const walk = new SubmitWalk(file, options);
   walk.run();
-  const refuse = refuserFor(file.name);
+  const refuse: Refuse = refuserFor(file.name);
   const sets = walk.clusters.filter((c) => c.jobs.length > 0).map((c) => clusterSet(c, refuse));
   for (const s of sets) if (s.eventLog !== undefined) walk.notes.add(file.name, walk.macros.get("log")?.line ?? 0, "log: skyrun does not write HTCondor's job event log yet; follow the jobs with skyrun ps, skyrun events and skyrun wait");
   return { kind: "htcondor", jobNumber: options.clusterNumber, sets, warnings: walk.notes.notes };
