@@ -51,6 +51,20 @@ function longSpec(name: string): OptionSpec | undefined {
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
+/**
+ * Whether a command-line word is an sbatch option and takes the next word as its value
+ * ("value"), takes none ("flag"), or is no sbatch option (undefined). For commands that
+ * must find the script among sbatch's options.
+ */
+export function sbatchOptionArity(word: string): "value" | "flag" | undefined {
+  const long = /^--([^=]+)(=.*)?$/s.exec(word);
+  const short = /^-([A-Za-z])(.*)$/s.exec(word);
+  const spec = long ? longSpec(long[1]!) : short ? SPECS.find((s) => s.short === short[1]) : undefined;
+  if (!spec) return undefined;
+  const inline = long ? long[2] !== undefined : short![2] !== "";
+  return spec.arity === "value" && !inline ? "value" : "flag";
+}
+
 /** Reads option words into options; `words` of one `#SBATCH` line, or the command line's. */
 export function parseOptionWords(words: readonly string[], line: number, refuse: Refuse): GivenOption[] {
   const out: GivenOption[] = [];
