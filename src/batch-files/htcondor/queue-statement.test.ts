@@ -73,5 +73,6 @@ describe("queue statements", () => {
     expect(refusal("-2")).toMatch(/not a number of jobs/);
     expect(refusal("x y")).toMatch(/names variables but no items/);
     expect(refusal("200000")).toMatch(/more than 100000 jobs/);
+    expect(refusal("a, b in x y")).toMatch(/queue … in sets one variable, and this names 2/);
   });
 });

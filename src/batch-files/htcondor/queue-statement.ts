@@ -92,6 +92,7 @@ export function parseQueueStatement(args: string, line: number, block?: readonly
   }
   const { slice, rest: items } = parseSlice(rest);
   const vars = variables.length > 0 ? variables : ["Item"];
+  if (keyword !== "from" && variables.length > 1) throw new QueueSyntaxError(`queue … ${keyword} sets one variable, and this names ${variables.length}`, "use queue VAR1, VAR2 from ( … ) to set several variables per item.");
   const lines = block ?? inlineLines(items, line);
   const sliced = slice ? { slice } : {};
   if (keyword === "in") return { count, variables: vars, source: { kind: "in", ...sliced, lines } };
