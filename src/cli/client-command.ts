@@ -18,11 +18,14 @@ export interface OutputFlags {
   output: string;
 }
 
-/** Adds `--url`, `--cert`, `--ca` and `--api-version`, which win over SKYRUN_* and the settings file. */
-export function withConnectionOptions(command: Command): Command {
+/**
+ * Adds `--url`, `--cert`, `--ca` and `--api-version`, which win over SKYRUN_* and the
+ * settings file. `certFlags` spells the certificate option differently (canfar_submit's `-c, --cert`).
+ */
+export function withConnectionOptions(command: Command, certFlags = "--cert <pem>"): Command {
   return command
     .option("--url <url>", "server URL (default: SKYRUN_URL, then the settings of skyrun login)")
-    .option("--cert <pem>", "client certificate and key PEM, e.g. ~/.ssl/cadcproxy.pem (default: SKYRUN_CERT)")
+    .option(certFlags, "client certificate and key PEM, e.g. ~/.ssl/cadcproxy.pem (default: SKYRUN_CERT)")
     .option("--ca <pem>", "CA certificates to trust, for a server with a private CA (default: SKYRUN_CA)")
     .option("--api-version <v>", "skaha API version: v0 or v1 (default v1, or as the URL says)");
 }
