@@ -81,7 +81,7 @@ describe("a session's life", () => {
     const q = new URLSearchParams({ NAME: "query", Image: DEMO_IMAGE, CMD: "echo from-query" });
     const byQuery = await request("POST", `${t.base()}/session?${q.toString()}`, { token: alice.token });
     expect(byQuery.status, byQuery.text).toBe(200);
-    const byJson = await request("POST", `${t.base()}/session`, { token: alice.token, json: { name: "json", image: DEMO_IMAGE, cmd: ["echo"], args: ["from json", "x"], env: { A: "1" } }, headers: { accept: "application/json" } });
+    const byJson = await request("POST", `${t.base()}/session`, { token: alice.token, json: { name: "json", image: DEMO_IMAGE, cmd: ["echo"], args: ["from json", "x"], env: { A: "1" } }, headers: { accept: "application/vnd.skyrun+json" } });
     expect(byJson.status, byJson.text).toBe(200);
     const created = byJson.json<SessionJson & { sessionId: string }>();
     expect(created.sessionId).toBe(created.id);
