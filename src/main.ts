@@ -122,6 +122,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       maxReplicas: config.sessions.maxReplicas,
       stopGraceSeconds: config.local.stopTimeoutSeconds,
       maxQueuedPerUser: config.scheduler.limits.maxQueuedJobs,
+      viewAll: config.auth.viewAll,
     },
     registries: config.registries.map((r) => r.host),
     images,

@@ -116,6 +116,11 @@ export const ConfigSchema = z.object({
     adminGroup: z.string().default("skyrun-admins"),
     /** When set, only members of this group may use the API (others get 403). Empty: every known user may. */
     usersGroup: z.string().default(""),
+    /**
+     * Who may list every user's sessions with `GET /session?view=all` (user, type, status
+     * and start time only): `everyone`, as the platform does, or only `admins`.
+     */
+    viewAll: z.enum(["everyone", "admins"]).default("everyone"),
   }).strict().prefault({}),
   tls: z.object({
     /** Serve HTTPS. Off only behind a TLS-terminating proxy: tokens would otherwise cross the network in clear. */

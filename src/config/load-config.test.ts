@@ -64,6 +64,12 @@ describe("configuration", () => {
     expect(() => loadConfig({ dataDir: "/tmp/x", registry: ["https://images.canfar.net/"] }, {})).toThrow(/registries.0.host: must be HOST or HOST:PORT/);
   });
 
+  it("lets everyone use view=all by default, as the platform, or only administrators (issue 14)", () => {
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}).auth.viewAll).toBe("everyone");
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}, { auth: { viewAll: "admins" } }).auth.viewAll).toBe("admins");
+    expect(() => loadConfig({ dataDir: "/tmp/x" }, {}, { auth: { viewAll: "nobody" } })).toThrow(/auth\.viewAll/);
+  });
+
   it("checks the OIDC settings", () => {
     expect(loadConfig({ dataDir: "/tmp/x", oidcIssuer: "https://login.example.org/realms/x", oidcAudience: "skyrun" }, {}).oidc).toMatchObject({ usernameClaim: "preferred_username", clockToleranceSeconds: 30 });
     expect(() => loadConfig({ dataDir: "/tmp/x", oidcIssuer: "https://login.example.org" }, {})).toThrow(/oidc.audience is required/);

@@ -14,6 +14,8 @@ export interface SessionSettings {
   readonly stopGraceSeconds: number;
   /** Queued (not yet started) sessions one user may have; 0 = no limit. */
   readonly maxQueuedPerUser: number;
+  /** Who may list every user's sessions (`view=all`, public fields only): everyone, as the platform, or administrators. */
+  readonly viewAll: "everyone" | "admins";
 }
 
 /** What the use cases need. API and CLI share them. */
