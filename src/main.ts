@@ -22,6 +22,7 @@ import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
 import { createImageCatalog } from "./images/image-catalog.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "./identity/secret-box.js";
 import type { JobServiceDeps } from "./jobs/job-service-deps.js";
+import { createCachedUsageReader } from "./jobs/usage-reader.js";
 import { createJobRuntime } from "./scheduler/job-runtime.js";
 import { buildRunRequest } from "./scheduler/run-request.js";
 import { createDataLayout } from "./storage/data-layout.js";
@@ -126,6 +127,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     },
     registries: config.registries.map((r) => r.host),
     images,
+    usage: createCachedUsageReader({ executor, clock }),
     nextSubmitSeq: () => ++submitSeq,
   };
   const metrics = createApiMetrics({

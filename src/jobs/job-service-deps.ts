@@ -6,6 +6,7 @@ import type { ImageCatalog } from "../images/image-catalog.js";
 import type { JobRuntime } from "../scheduler/job-runtime.js";
 import type { DataLayout } from "../storage/data-layout.js";
 import type { Store } from "../store/store.js";
+import type { UsageReader } from "./usage-reader.js";
 
 export interface SessionSettings {
   readonly deadlineSeconds: number;
@@ -34,6 +35,8 @@ export interface JobServiceDeps {
   readonly registries: readonly string[];
   /** The registries' public images and the engine's own: `GET /image`, and whether an image needs credentials. */
   readonly images: ImageCatalog;
+  /** Live CPU and memory use of running sessions, for the session JSON. */
+  readonly usage: UsageReader;
   /** Next submission sequence number; strictly increasing. */
   readonly nextSubmitSeq: () => number;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalid } from "../../domain/errors.js";
 import { formatEventTable, toEventJson } from "../../domain/job-event.js";
 import type { Job } from "../../domain/job.js";
-import { toPublicSessionJson, toSessionJson, type ApiVersion } from "../../domain/session-view.js";
+import { toPublicSessionJson, toSessionJson, type ApiVersion, type SessionUsage } from "../../domain/session-view.js";
 import { createSessions } from "../../jobs/create-sessions.js";
 import { deleteSession } from "../../jobs/delete-session.js";
 import { findOwnSession } from "../../jobs/find-session.js";
@@ -34,13 +34,18 @@ function knownView<T extends string>(value: string | undefined, known: readonly 
 /** The `/session` resource of one API version; v0 and v1 differ only in status words. */
 export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): void {
   const d = deps.jobs;
-  const json = (job: Job) => toSessionJson(job, version, { pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined });
+  const json = (job: Job, usage?: SessionUsage) => toSessionJson(job, version, {
+    usage,
+    pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined,
+  });
 
   app.get("/session", async (request, reply) => {
     const view = knownView(queryParam(request, "view"), LIST_VIEWS);
     if (view === "stats") return reply.send(await platformStats(d));
     const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), status: queryParam(request, "status"), view });
-    return reply.send(view === "all" ? jobs.map((j) => toPublicSessionJson(j, version)) : jobs.map(json));
+    if (view === "all") return reply.send(jobs.map((j) => toPublicSessionJson(j, version)));
+    const usage = await d.usage.read(jobs);
+    return reply.send(jobs.map((j) => json(j, usage.get(j.id))));
   });
 
   app.post("/session", async (request, reply) => {
@@ -68,10 +73,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     if (view === "logs") return sendLogs(request, reply);
     if (view === "events") return sendEvents(request, reply);
     const job = await findOwnSession(d, principalOf(request), request.params.id);
-    return reply.send(toSessionJson(job, version, {
-      usage: await liveUsage(d, job).catch(() => undefined),
-      pendingReason: job.state === "queued" ? d.runtime.pendingReason(job.id) : undefined,
-    }));
+    return reply.send(json(job, await liveUsage(d, job)));
   });
 
   // Logs are the session's bytes: text/plain whatever Accept or format say, as the platform.

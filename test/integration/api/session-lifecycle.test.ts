@@ -158,6 +158,30 @@ describe("a session's life", () => {
     expect((await request("GET", `${t.base()}/session?type=notebook`, { token: alice.token })).json()).toEqual([]);
   });
 
+  it("shows cpuCoresInUse and ramInUse of every running session in the listing, as GET /session/{id} does (issue 14)", async () => {
+    const busy = await Promise.all([1, 2].map(() => create({ cmd: "sh", args: "-c 'while :; do :; done'", cores: "1", ram: "1" })));
+    const ended = await create({ cmd: "true" });
+    await waitForStatus(t.base(), alice.token, ended, ["Succeeded"]);
+    for (const id of busy) await waitForStatus(t.base(), alice.token, id, ["Running"]);
+    const listed = await waitUntil("usage of both running sessions in the listing", async () => {
+      const all = (await request("GET", `${t.base()}/session`, { token: alice.token })).json<SessionJson[]>();
+      const running = all.filter((s) => busy.includes(s.id));
+      return running.length === 2 && running.every((s) => Number(s.cpuCoresInUse) > 0.3) ? all : undefined;
+    });
+    for (const s of listed.filter((x) => busy.includes(x.id))) {
+      expect(s.cpuCoresInUse).toMatch(/^\d+\.\d{3}$/);
+      expect(s.ramInUse).toMatch(/^\d+\.\d{2}$/);
+      expect(Object.keys(s).indexOf("cpuCoresInUse")).toBeLessThan(Object.keys(s).indexOf("isFixedResources"));
+    }
+    const finished = listed.find((s) => s.id === ended)!;
+    expect(finished).not.toHaveProperty("cpuCoresInUse");
+    expect(finished).not.toHaveProperty("ramInUse");
+    const one = (await request("GET", `${t.base()}/session/${busy[0]!}`, { token: alice.token })).json<SessionJson>();
+    expect(Number(one.cpuCoresInUse)).toBeGreaterThan(0.3);
+    for (const id of busy) await request("DELETE", `${t.base()}/session/${id}`, { token: alice.token });
+    for (const id of busy) await waitForStatus(t.base(), alice.token, id, ["Failed"]);
+  });
+
   it("answers /context, /image, /repository, view=stats and per-session stats", async () => {
     const ctx = (await request("GET", `${t.base()}/context`, { token: alice.token })).json<{ cores: { options: number[] }; memoryGB: { options: number[] } }>();
     expect(ctx.cores.options).toEqual([1, 2, 3, 4]);
