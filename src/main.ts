@@ -126,6 +126,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       viewAll: config.auth.viewAll,
     },
     registries: config.registries.map((r) => r.host),
+    registryAliases: config.registryAliases,
     images,
     usage: createCachedUsageReader({ executor, clock }),
     nextSubmitSeq: () => ++submitSeq,

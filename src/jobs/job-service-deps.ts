@@ -37,6 +37,11 @@ export interface JobServiceDeps {
   readonly images: ImageCatalog;
   /** Live CPU and memory use of running sessions, for the session JSON. */
   readonly usage: UsageReader;
+  /**
+   * Registry hosts clients assume (e.g. `images.canfar.net`) mapped to the one this site
+   * serves them from: `localhost` (the engine's own images) or an allowed HOST[:PORT].
+   */
+  readonly registryAliases: Readonly<Record<string, string>>;
   /** Next submission sequence number; strictly increasing. */
   readonly nextSubmitSeq: () => number;
 }
