@@ -4,9 +4,13 @@ import type { Principal } from "../identity/principal.js";
 import { findOwnSession } from "./find-session.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
-/** Live usage of a running session, or undefined when it is not running or could not be read. Never throws. */
+/**
+ * Live usage of a running session, or undefined when it is not running or could not be
+ * read. One session's answer waits for its reading (within the engine call's limit),
+ * unlike a listing. Never throws.
+ */
 export async function liveUsage(deps: Pick<JobServiceDeps, "usage">, job: Job): Promise<SessionUsage | undefined> {
-  return (await deps.usage.read([job])).get(job.id);
+  return (await deps.usage.read([job], { maxWaitMs: deps.usage.engineTimeoutMs })).get(job.id);
 }
 
 /**

@@ -58,7 +58,7 @@ describe("usage readings for listings (issue 14)", () => {
   it("keeps at most the bound of engine calls in flight, and asks once per session when listings overlap", async () => {
     const e = engine();
     e.state.hold = true;
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { maxConcurrent: 3, timeoutMs: 10_000 });
+    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { maxConcurrent: 3, listingWaitMs: 10_000 });
     const jobs = Array.from({ length: 10 }, (_, i) => job(`j${i}`));
     const one = reader.read(jobs);
     const two = reader.read(jobs);
@@ -77,10 +77,30 @@ describe("usage readings for listings (issue 14)", () => {
     const e = engine();
     e.state.fail.add("bad");
     e.state.never.add("stuck");
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { timeoutMs: 50 });
+    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { engineTimeoutMs: 50, listingWaitMs: 5000 });
     const started = Date.now();
     const out = await reader.read([job("ok"), job("bad"), job("stuck")]);
     expect([...out.keys()]).toEqual(["ok"]);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it("leaves a slow reading out of the listing that waited, and shows it in the next without asking again", async () => {
+    const e = engine();
+    e.state.hold = true;
+    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { listingWaitMs: 20 });
+    expect((await reader.read([job("slow")])).size).toBe(0);
+    e.release();
+    await new Promise((r) => setImmediate(r));
+    expect((await reader.read([job("slow")])).size).toBe(1);
+    expect(e.calls).toEqual(["slow"]);
+  });
+
+  it("lets one session's answer wait for its reading longer than a listing would", async () => {
+    const e = engine();
+    e.state.hold = true;
+    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { listingWaitMs: 1 });
+    const one = reader.read([job("a")], { maxWaitMs: reader.engineTimeoutMs });
+    setTimeout(() => e.release(), 50);
+    expect((await one).get("a" as JobId)).toEqual({ cpuCores: 0.5, ramBytes: 1e9 });
   });
 });

@@ -4,6 +4,15 @@ import type { Job } from "../domain/job.js";
 import type { SessionUsage } from "../domain/session-view.js";
 import type { Executor } from "../executors/executor.js";
 
+/** How long one request is prepared to wait for readings. */
+export interface UsageReadOptions {
+  /**
+   * Readings not back after this long are left out of this answer (they still fill the
+   * cache for the next one). @defaultValue the reader's `listingWaitMs`
+   */
+  readonly maxWaitMs?: number;
+}
+
 /**
  * Live CPU and memory use of running sessions, for the session JSON's `cpuCoresInUse`
  * and `ramInUse`. An interface so that the source can change (the executor may later
@@ -15,25 +24,26 @@ export interface UsageReader {
    * read in time is absent, and its fields are left out, as the platform leaves them
    * out when its metrics are unavailable. Never throws.
    */
-  read(jobs: readonly Job[]): Promise<ReadonlyMap<JobId, SessionUsage>>;
+  read(jobs: readonly Job[], o?: UsageReadOptions): Promise<ReadonlyMap<JobId, SessionUsage>>;
+  /** What {@link read} waits for one session at most: the engine call's own time limit. */
+  readonly engineTimeoutMs: number;
 }
 
 export interface UsageReaderOptions {
-  /** A reading is reused for this long, so repeated listings cost no engine calls. @defaultValue 2000 */
+  /** A reading is reused for this long after it arrived, so repeated listings cost no engine calls. @defaultValue 2000 */
   readonly freshForMs?: number;
   /** Engine calls in flight at once, over all requests together. @defaultValue 8 */
   readonly maxConcurrent?: number;
-  /**
-   * A request waits at most this long for readings; one not back by then is left out of
-   * that answer. An engine call is abandoned after this long too (and not repeated while
-   * its empty reading is fresh). @defaultValue 1500
-   */
-  readonly timeoutMs?: number;
+  /** A listing waits at most this long for readings. @defaultValue 1500 */
+  readonly listingWaitMs?: number;
+  /** An engine call not answered after this long counts as no reading. @defaultValue 10000 */
+  readonly engineTimeoutMs?: number;
 }
 
 interface Reading {
-  readonly atMs: number;
   readonly usage: Promise<SessionUsage | undefined>;
+  /** When the reading arrived (or the call gave up); undefined while the call is out. */
+  doneAtMs?: number;
 }
 
 /** Runs at most `max` tasks at once; a finished task hands its slot straight to the next in line. */
@@ -53,55 +63,64 @@ function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
+/** `promise`, or undefined once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, ms, undefined); });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Reads usage with `executor.usage` (one Engine API stats call per run, tens of ms):
  * concurrently within a bound, never more than one call per run at a time, and each
- * reading cached for a couple of seconds, so that listing many running sessions costs
- * about one round of calls rather than one call per session per request.
+ * reading kept for a couple of seconds after it arrived, so that listing many running
+ * sessions costs about one round of calls rather than one call per session per
+ * request. A listing waits a short while; a slow engine's readings land in the cache
+ * and appear in the next one.
  */
 export function createCachedUsageReader(deps: { readonly executor: Pick<Executor, "usage">; readonly clock: Clock }, o: UsageReaderOptions = {}): UsageReader {
   const freshForMs = o.freshForMs ?? 2000;
-  const timeoutMs = o.timeoutMs ?? 1500;
+  const listingWaitMs = o.listingWaitMs ?? 1500;
+  const engineTimeoutMs = o.engineTimeoutMs ?? 10_000;
   const limited = createLimiter(o.maxConcurrent ?? 8);
   const readings = new Map<JobId, Reading>();
+  const nowMs = () => deps.clock.now().getTime();
 
-  const readOne = (job: Job): Promise<SessionUsage | undefined> => limited(async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, timeoutMs, undefined); });
-    try {
-      // A listing must not fail because one container's statistics could not be read.
-      return await Promise.race([deps.executor.usage({ jobId: job.id, handle: job.runHandle }).catch(() => undefined), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  });
+  const start = (job: Job): Reading => {
+    // A session's usage must never fail the request that shows it: errors are no reading.
+    const call = limited(() => within(deps.executor.usage({ jobId: job.id, handle: job.runHandle }).catch(() => undefined), engineTimeoutMs));
+    const reading: Reading = { usage: call };
+    void call.then(() => { reading.doneAtMs = nowMs(); });
+    return reading;
+  };
 
   return {
-    async read(jobs) {
-      const nowMs = deps.clock.now().getTime();
-      for (const [id, r] of readings) if (nowMs - r.atMs >= freshForMs) readings.delete(id);
+    engineTimeoutMs,
+    async read(jobs, r = {}) {
+      const now = nowMs();
+      for (const [id, reading] of readings) {
+        if (reading.doneAtMs !== undefined && now - reading.doneAtMs >= freshForMs) readings.delete(id);
+      }
       const pending = jobs.filter((j) => j.state === "running").map((job) => {
         let reading = readings.get(job.id);
         if (!reading) {
-          reading = { atMs: nowMs, usage: readOne(job) };
+          reading = start(job);
           readings.set(job.id, reading);
         }
         return { id: job.id, usage: reading.usage };
       });
       const out = new Map<JobId, SessionUsage>();
       if (pending.length === 0) return out;
-      // The request waits at most this long in all; readings still out fill the cache for the next one.
-      let timer: NodeJS.Timeout | undefined;
-      const giveUp = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, timeoutMs, undefined); });
-      try {
-        for (const { id, usage } of pending) {
-          const value = await Promise.race([usage, giveUp]);
-          if (value) out.set(id, value);
-        }
-      } finally {
-        clearTimeout(timer);
-      }
-      return out;
+      const all = await within(Promise.all(pending.map(async ({ id, usage }) => {
+        const value = await usage;
+        if (value) out.set(id, value);
+      })), r.maxWaitMs ?? listingWaitMs);
+      // Readings still out when the wait ended are left out of this answer (a copy, as they may yet arrive).
+      return all === undefined ? new Map(out) : out;
     },
   };
 }

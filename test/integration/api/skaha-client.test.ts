@@ -97,7 +97,7 @@ describe("skaha 1.7.0 with a token, on v0", () => {
   });
 
   it("lists with skaha's filters (type, status=Succeeded) and shows a running session's usage", async () => {
-    long = (await create(alice, { name: "long", image: DEMO_IMAGE, cores: 1, ram: 1, cmd: "sh", args: "-c 'while :; do :; done'" }))[0]!;
+    long = (await create(alice, { name: "long", image: DEMO_IMAGE, cores: 1, ram: 1, cmd: "sleep", args: "300" }))[0]!;
     await waitStatus(alice, long, ["Running"]);
     const running = await waitUntil("usage in the listing", async () => {
       const list = (await ok(alice.fetch({ kind: "headless", status: "Running" }))).json<SessionJson[]>();
