@@ -10,7 +10,7 @@
  * body (`Content-Length: 0`), and every request says
  * `Content-Type: application/x-www-form-urlencoded`.
  */
-import type { RawRequest } from "./raw-http.js";
+import type { RawRequest } from "./wire-connection.js";
 
 /** A bearer token, or a proxy certificate presented in the TLS handshake. */
 export type PythonCredentials = { readonly token: string } | { readonly certificate: true };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil, type SessionJson, type TestResponse } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
 import { createdId, isPythonIsoTime, skahaClient, type PythonClient } from "../../support/python-clients.js";
-import { openRawConnection, type RawConnection, type RawRequest } from "../../support/raw-http.js";
+import { openRawConnection, type RawConnection, type RawRequest } from "../../support/wire-connection.js";
 import { createTestPki } from "../../support/test-pki.js";
 import { makeDataDir, startTestServer, type TestServer } from "../../support/test-server.js";
 
