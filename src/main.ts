@@ -128,7 +128,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     registries: config.registries.map((r) => r.host),
     registryAliases: config.registryAliases,
     images,
-    usage: createCachedUsageReader({ executor, clock }),
+    usage: createCachedUsageReader({ readUsage: (job) => executor.usage({ jobId: job.id, handle: job.runHandle }), clock }),
     nextSubmitSeq: () => ++submitSeq,
   };
   const metrics = createApiMetrics({

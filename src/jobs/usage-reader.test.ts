@@ -3,7 +3,6 @@ import type { Clock } from "../domain/clock.js";
 import type { JobId } from "../domain/ids.js";
 import type { Job } from "../domain/job.js";
 import type { SessionUsage } from "../domain/session-view.js";
-import type { RunRef } from "../executors/executor.js";
 import { createCachedUsageReader } from "./usage-reader.js";
 
 const job = (id: string, state: Job["state"] = "running") => ({ id: id as JobId, state, runHandle: null }) as unknown as Job;
@@ -19,7 +18,7 @@ function engine() {
     calls,
     release: () => { for (const r of held.splice(0)) r(); },
     executor: {
-      async usage({ jobId }: RunRef): Promise<SessionUsage | undefined> {
+      async usage({ id: jobId }: Job): Promise<SessionUsage | undefined> {
         calls.push(jobId);
         inFlight++;
         state.maxInFlight = Math.max(state.maxInFlight, inFlight);
@@ -42,7 +41,7 @@ describe("usage readings for listings (issue 14)", () => {
   it("reads only running sessions, and reuses a reading while it is fresh", async () => {
     const e = engine();
     const time = { now: 1_000 };
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt(time) }, { freshForMs: 2000 });
+    const reader = createCachedUsageReader({ readUsage: (j) => e.executor.usage(j), clock: clockAt(time) }, { freshForMs: 2000 });
     const jobs = [job("a"), job("b"), job("q", "queued"), job("s", "succeeded")];
     const first = await reader.read(jobs);
     expect([...first.keys()].sort()).toEqual(["a", "b"]);
@@ -58,7 +57,7 @@ describe("usage readings for listings (issue 14)", () => {
   it("keeps at most the bound of engine calls in flight, and asks once per session when listings overlap", async () => {
     const e = engine();
     e.state.hold = true;
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { maxConcurrent: 3, listingWaitMs: 10_000 });
+    const reader = createCachedUsageReader({ readUsage: (j) => e.executor.usage(j), clock: clockAt({ now: 0 }) }, { maxConcurrent: 3, listingWaitMs: 10_000 });
     const jobs = Array.from({ length: 10 }, (_, i) => job(`j${i}`));
     const one = reader.read(jobs);
     const two = reader.read(jobs);
@@ -77,7 +76,7 @@ describe("usage readings for listings (issue 14)", () => {
     const e = engine();
     e.state.fail.add("bad");
     e.state.never.add("stuck");
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { engineTimeoutMs: 50, listingWaitMs: 5000 });
+    const reader = createCachedUsageReader({ readUsage: (j) => e.executor.usage(j), clock: clockAt({ now: 0 }) }, { engineTimeoutMs: 50, listingWaitMs: 5000 });
     const started = Date.now();
     const out = await reader.read([job("ok"), job("bad"), job("stuck")]);
     expect([...out.keys()]).toEqual(["ok"]);
@@ -87,7 +86,7 @@ describe("usage readings for listings (issue 14)", () => {
   it("leaves a slow reading out of the listing that waited, and shows it in the next without asking again", async () => {
     const e = engine();
     e.state.hold = true;
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { listingWaitMs: 20 });
+    const reader = createCachedUsageReader({ readUsage: (j) => e.executor.usage(j), clock: clockAt({ now: 0 }) }, { listingWaitMs: 20 });
     expect((await reader.read([job("slow")])).size).toBe(0);
     e.release();
     await new Promise((r) => setImmediate(r));
@@ -98,7 +97,7 @@ describe("usage readings for listings (issue 14)", () => {
   it("lets one session's answer wait for its reading longer than a listing would", async () => {
     const e = engine();
     e.state.hold = true;
-    const reader = createCachedUsageReader({ executor: e.executor, clock: clockAt({ now: 0 }) }, { listingWaitMs: 1 });
+    const reader = createCachedUsageReader({ readUsage: (j) => e.executor.usage(j), clock: clockAt({ now: 0 }) }, { listingWaitMs: 1 });
     const one = reader.read([job("a")], { maxWaitMs: reader.engineTimeoutMs });
     setTimeout(() => e.release(), 50);
     expect((await one).get("a" as JobId)).toEqual({ cpuCores: 0.5, ramBytes: 1e9 });

@@ -2,7 +2,6 @@ import type { Clock } from "../domain/clock.js";
 import type { JobId } from "../domain/ids.js";
 import type { Job } from "../domain/job.js";
 import type { SessionUsage } from "../domain/session-view.js";
-import type { Executor } from "../executors/executor.js";
 
 /** How long one request is prepared to wait for readings. */
 export interface UsageReadOptions {
@@ -74,15 +73,18 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
   }
 }
 
+/** Where one running session's usage comes from, e.g. the executor's `usage` (one Engine API stats call). */
+export type UsageSource = (job: Job) => Promise<SessionUsage | undefined>;
+
 /**
- * Reads usage with `executor.usage` (one Engine API stats call per run, tens of ms):
+ * Reads usage from `readUsage` (for Podman one Engine API stats call per run, tens of ms):
  * concurrently within a bound, never more than one call per run at a time, and each
  * reading kept for a couple of seconds after it arrived, so that listing many running
  * sessions costs about one round of calls rather than one call per session per
  * request. A listing waits a short while; a slow engine's readings land in the cache
  * and appear in the next one.
  */
-export function createCachedUsageReader(deps: { readonly executor: Pick<Executor, "usage">; readonly clock: Clock }, o: UsageReaderOptions = {}): UsageReader {
+export function createCachedUsageReader(deps: { readonly readUsage: UsageSource; readonly clock: Clock }, o: UsageReaderOptions = {}): UsageReader {
   const freshForMs = o.freshForMs ?? 2000;
   const listingWaitMs = o.listingWaitMs ?? 1500;
   const engineTimeoutMs = o.engineTimeoutMs ?? 10_000;
@@ -92,7 +94,7 @@ export function createCachedUsageReader(deps: { readonly executor: Pick<Executor
 
   const start = (job: Job): Reading => {
     // A session's usage must never fail the request that shows it: errors are no reading.
-    const call = limited(() => within(deps.executor.usage({ jobId: job.id, handle: job.runHandle }).catch(() => undefined), engineTimeoutMs));
+    const call = limited(() => within(deps.readUsage(job).catch(() => undefined), engineTimeoutMs));
     const reading: Reading = { usage: call };
     void call.then(() => { reading.doneAtMs = nowMs(); });
     return reading;
