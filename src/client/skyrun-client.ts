@@ -1,4 +1,4 @@
-import type { ImageJson, PlatformStatsJson, ResourceContextJson, SessionStatsJson } from "../contracts/platform.js";
+import { SKYRUN_JSON_MEDIA_TYPE, type ImageJson, type PlatformStatsJson, type ResourceContextJson, type SessionStatsJson } from "../contracts/platform.js";
 import { parseEventTable, type SessionEventJson } from "../contracts/session-event.js";
 import type { CreatedSessionJson, PublicSessionJson, SessionJson } from "../contracts/session.js";
 import { ApiError, ProtocolError, UnsupportedError, type ClientError } from "./client-error.js";
@@ -145,7 +145,8 @@ export class SkyrunClient {
     const headers = auth ? { "x-skaha-registry-auth": registryAuthHeader(auth) } : undefined;
     const count = spec.replicas ?? 1;
     if ((await this.server(o)).kind === "skyrun") {
-      const call: HttpCall = { method: "POST", path: "session", json: toSkyrunBody(spec), headers: { accept: "application/json", ...headers }, idempotent: false, signal: o.signal };
+      // skyrun answers text ids, as the platform does, unless asked for its JSON by this media type.
+      const call: HttpCall = { method: "POST", path: "session", json: toSkyrunBody(spec), headers: { accept: SKYRUN_JSON_MEDIA_TYPE, ...headers }, idempotent: false, signal: o.signal };
       const reply = await this.http.request(call);
       const parsed = parseJson<CreatedSessionJson | CreatedSessionJson[]>(reply.text, this.http.url(call));
       const sessions = Array.isArray(parsed) ? parsed : [parsed];
@@ -207,7 +208,7 @@ export class SkyrunClient {
     return this.getJson<SessionJson[]>("session", { type: filter.kind, status: this.statusWord(filter.status), label: labels }, o);
   }
 
-  /** `view=all`: every user's sessions, limited fields (on skyrun, administrators only). */
+  /** `view=all`: every user's sessions, limited fields (a skyrun operator may keep it for administrators). */
   async listAll(filter: ListFilter = {}, o: CallOptions = {}): Promise<PublicSessionJson[]> {
     return this.getJson<PublicSessionJson[]>("session", { view: "all", type: filter.kind, status: this.statusWord(filter.status) }, o);
   }
@@ -252,7 +253,7 @@ export class SkyrunClient {
    */
   async events(id: string, o: CallOptions = {}): Promise<SessionEventJson[]> {
     const path = `session/${encodeURIComponent(id)}`;
-    if ((await this.server(o)).kind === "skyrun") return this.getJson<SessionEventJson[]>(path, { view: "events" }, o);
+    if ((await this.server(o)).kind === "skyrun") return this.getJson<SessionEventJson[]>(path, { view: "events" }, o, SKYRUN_JSON_MEDIA_TYPE);
     try {
       const reply = await this.http.request({ method: "GET", path, query: { view: "events" }, idempotent: true, signal: o.signal });
       return parseEventTable(reply.text);
@@ -324,8 +325,8 @@ export class SkyrunClient {
     return status;
   }
 
-  private async getJson<T>(path: string, query: HttpCall["query"], o: CallOptions): Promise<T> {
-    const call: HttpCall = { method: "GET", path, query, headers: { accept: "application/json" }, idempotent: true, signal: o.signal };
+  private async getJson<T>(path: string, query: HttpCall["query"], o: CallOptions, accept = "application/json"): Promise<T> {
+    const call: HttpCall = { method: "GET", path, query, headers: { accept }, idempotent: true, signal: o.signal };
     return parseJson<T>((await this.http.request(call)).text, this.http.url(call));
   }
 }

@@ -64,6 +64,25 @@ describe("configuration", () => {
     expect(() => loadConfig({ dataDir: "/tmp/x", registry: ["https://images.canfar.net/"] }, {})).toThrow(/registries.0.host: must be HOST or HOST:PORT/);
   });
 
+  it("lets everyone use view=all by default, as the platform, or only administrators (issue 14)", () => {
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}).auth.viewAll).toBe("everyone");
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}, { auth: { viewAll: "admins" } }).auth.viewAll).toBe("admins");
+    expect(() => loadConfig({ dataDir: "/tmp/x" }, {}, { auth: { viewAll: "nobody" } })).toThrow(/auth\.viewAll/);
+  });
+
+  it("takes registry aliases from flags, the environment and the file, to localhost or an allowed registry (issue 14)", () => {
+    expect(loadConfig({ dataDir: "/tmp/x", registryAlias: ["Images.CANFAR.net=localhost"] }, {}).registryAliases).toEqual({ "images.canfar.net": "localhost" });
+    expect(loadConfig({ dataDir: "/tmp/x" }, { SKYRUN_REGISTRIES: "mirror.example.org:5000", SKYRUN_REGISTRY_ALIASES: "images.canfar.net=mirror.example.org:5000" }).registryAliases)
+      .toEqual({ "images.canfar.net": "mirror.example.org:5000" });
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}).registryAliases).toEqual({});
+    expect(() => loadConfig({ dataDir: "/tmp/x", registryAlias: ["images.canfar.net"] }, {})).toThrow(/expected FROM=TO/);
+    expect(() => loadConfig({ dataDir: "/tmp/x", registryAlias: ["images.canfar.net=mirror.example.org"] }, {}))
+      .toThrow(/registryAliases\.images\.canfar\.net: maps to mirror\.example\.org, which is not in registries/);
+    expect(() => loadConfig({ dataDir: "/tmp/x", registry: ["images.canfar.net"], registryAlias: ["images.canfar.net=localhost"] }, {}))
+      .toThrow(/images\.canfar\.net is also in registries/);
+    expect(() => loadConfig({ dataDir: "/tmp/x" }, {}, { registryAliases: { "localhost": "localhost" } })).toThrow(/other than localhost/);
+  });
+
   it("checks the OIDC settings", () => {
     expect(loadConfig({ dataDir: "/tmp/x", oidcIssuer: "https://login.example.org/realms/x", oidcAudience: "skyrun" }, {}).oidc).toMatchObject({ usernameClaim: "preferred_username", clockToleranceSeconds: 30 });
     expect(() => loadConfig({ dataDir: "/tmp/x", oidcIssuer: "https://login.example.org" }, {})).toThrow(/oidc.audience is required/);

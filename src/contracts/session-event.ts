@@ -1,7 +1,8 @@
 /**
  * One event of a session, as `GET /session/{id}?view=events` describes it: kubectl's
- * pod events. skyrun answers these objects with `Accept: application/json`; the platform
- * answers only a text table, which {@link parseEventTable} reads.
+ * pod events. skyrun answers these objects when asked with its JSON opt-in
+ * (`Accept: application/vnd.skyrun+json`, or `format=json`); the platform answers only a
+ * text table, which {@link parseEventTable} reads.
  */
 export interface SessionEventJson {
   /** `Normal` or `Warning`. */

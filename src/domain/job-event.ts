@@ -29,7 +29,7 @@ export function formatEventTable(events: readonly JobEvent[]): string {
   return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]! + 3))).join("")).join("\n") + "\n";
 }
 
-/** Events as JSON objects for `Accept: application/json`. */
+/** Events as JSON objects, for skyrun's JSON opt-in (`format=json` or `Accept: application/vnd.skyrun+json`). */
 export const toEventJson = (e: JobEvent): Record<string, unknown> => ({
   type: e.type,
   reason: e.reason,

@@ -4,16 +4,20 @@ import type { Principal } from "../identity/principal.js";
 import { findOwnSession } from "./find-session.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
-/** Live usage of a running session, or undefined when it is not running. */
-export async function liveUsage(deps: Pick<JobServiceDeps, "scheduling">, job: Job): Promise<SessionUsage | undefined> {
-  return deps.scheduling.liveUsage(job);
+/**
+ * Live usage of a running session, or undefined when it is not running or could not be
+ * read. One session's answer waits for its reading (within the engine call's limit),
+ * unlike a listing. Never throws.
+ */
+export async function liveUsage(deps: Pick<JobServiceDeps, "usage">, job: Job): Promise<SessionUsage | undefined> {
+  return (await deps.usage.read([job], { maxWaitMs: deps.usage.engineTimeoutMs })).get(job.id);
 }
 
 /**
  * `GET /session/{id}/stats` (our extension, which the seed pages call): what the
  * session asked for and, while it runs, what it uses, from the engine.
  */
-export async function sessionStats(deps: Pick<JobServiceDeps, "store" | "scheduling">, principal: Principal, id: string, version: ApiVersion): Promise<Record<string, unknown>> {
+export async function sessionStats(deps: Pick<JobServiceDeps, "store" | "usage">, principal: Principal, id: string, version: ApiVersion): Promise<Record<string, unknown>> {
   const job = await findOwnSession(deps, principal, id);
   const usage = await liveUsage(deps, job);
   const r = job.resources;
