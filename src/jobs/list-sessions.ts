@@ -1,13 +1,13 @@
 import { AppError, invalid } from "../domain/errors.js";
 import { SESSION_TYPES } from "../domain/create-request.js";
-import type { Job } from "../domain/job.js";
-import { statesForStatus, STATUS_FILTER_VALUES } from "../domain/session-view.js";
+import type { Job, JobState } from "../domain/job.js";
 import type { Principal } from "../identity/principal.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
 
 export interface ListInput {
   readonly type?: string | undefined;
-  readonly status?: string | undefined;
+  /** The job states a status filter selects (the API edge maps the platform's words). */
+  readonly states?: readonly JobState[] | undefined;
   /** `all` (every user's, public shape) or `interactive`; anything else is the caller's listing, as on the platform. */
   readonly view?: "all" | "interactive" | undefined;
 }
@@ -23,10 +23,7 @@ export async function listSessions(deps: Pick<JobServiceDeps, "store" | "clock" 
   if (type !== undefined && !(SESSION_TYPES as readonly string[]).includes(type)) {
     throw invalid(`Invalid value for 'type': ${input.type}. Allowed: ${SESSION_TYPES.join(", ")}.`, { parameter: "type" });
   }
-  const states = input.status === undefined ? undefined : statesForStatus(input.status);
-  if (input.status !== undefined && !states) {
-    throw invalid(`Invalid value for 'status': ${input.status}. Allowed: ${STATUS_FILTER_VALUES.join(", ")}.`, { parameter: "status" });
-  }
+  const states = input.states;
   if (input.view === "interactive" || (type !== undefined && type !== "headless")) return []; // skyrun runs headless sessions only
   if (input.view === "all" && deps.sessions.viewAll === "admins" && !principal.isAdmin) {
     throw new AppError("FORBIDDEN", "view=all (every user's sessions) is for administrators only on this server; leave out view to list your own.");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { systemClock, type Clock } from "../domain/clock.js";
 import type { JobId } from "../domain/ids.js";
 import type { Job } from "../domain/job.js";
-import type { SessionUsage } from "../domain/session-view.js";
+import type { SessionUsage } from "../domain/session-usage.js";
 import { createCachedUsageReader } from "./usage-reader.js";
 
 const job = (id: string, state: Job["state"] = "running") => ({ id: id as JobId, state, runHandle: null }) as unknown as Job;

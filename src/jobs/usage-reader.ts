@@ -1,7 +1,7 @@
 import type { Clock } from "../domain/clock.js";
 import type { JobId } from "../domain/ids.js";
 import type { Job } from "../domain/job.js";
-import type { SessionUsage } from "../domain/session-view.js";
+import type { SessionUsage } from "../domain/session-usage.js";
 
 /** How long one request is prepared to wait for readings. */
 export interface UsageReadOptions {

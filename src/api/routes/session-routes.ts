@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalid } from "../../domain/errors.js";
-import { formatEventTable, toEventJson } from "../../domain/job-event.js";
+import type { ApiVersion } from "../../contracts/api-version.js";
+import { formatEventTable } from "../../contracts/session-event.js";
 import type { Job } from "../../domain/job.js";
-import { toPublicSessionJson, toSessionJson, type ApiVersion, type SessionUsage } from "../../domain/session-view.js";
+import type { SessionUsage } from "../../domain/session-usage.js";
 import { createSessions } from "../../jobs/create-sessions.js";
 import { deleteSession } from "../../jobs/delete-session.js";
 import { findOwnSession } from "../../jobs/find-session.js";
@@ -13,7 +14,10 @@ import { sessionEvents } from "../../jobs/session-events.js";
 import { sessionLogs } from "../../jobs/session-logs.js";
 import { liveUsage, sessionStats } from "../../jobs/session-usage.js";
 import { principalOf, type ApiDeps } from "../api-deps.js";
-import { historyRows } from "../presenters/event-presenter.js";
+import { historyRows, toEventJson } from "../presenters/event-presenter.js";
+import { toPlatformStatsJson, toSessionStatsJson } from "../presenters/platform-presenter.js";
+import { toCreatedSessionJson, toPublicSessionJson, toSessionJson } from "../presenters/session-presenter.js";
+import { statesForStatus, STATUS_FILTER_VALUES } from "../presenters/session-status.js";
 import { describeWait } from "../presenters/wait-presenter.js";
 import { collectParams, countParam, flagParam, queryParam } from "../request-params.js";
 import { requestedFormat, takeFormat, varyOnAccept } from "../response-format.js";
@@ -33,6 +37,14 @@ function knownView<T extends string>(value: string | undefined, known: readonly 
   return (known as readonly (string | undefined)[]).includes(v) ? (v as T) : undefined;
 }
 
+/** The job states a `status` filter names; a 400 naming the allowed words for anything else. */
+function statusFilter(status: string | undefined) {
+  if (status === undefined) return undefined;
+  const states = statesForStatus(status);
+  if (!states) throw invalid(`Invalid value for 'status': ${status}. Allowed: ${STATUS_FILTER_VALUES.join(", ")}.`, { parameter: "status" });
+  return states;
+}
+
 /** The `/session` resource of one API version; v0 and v1 differ only in status words. */
 export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): void {
   const d = deps.jobs;
@@ -44,8 +56,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
 
   app.get("/session", async (request, reply) => {
     const view = knownView(queryParam(request, "view"), LIST_VIEWS);
-    if (view === "stats") return reply.send(await platformStats(d));
-    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), status: queryParam(request, "status"), view });
+    if (view === "stats") return reply.send(toPlatformStatsJson(await platformStats(d)));
+    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), states: statusFilter(queryParam(request, "status")), view });
     if (view === "all") return reply.send(jobs.map((j) => toPublicSessionJson(j, version)));
     const usage = await d.usage.read(jobs);
     return reply.send(jobs.map((j) => json(j, usage.get(j.id))));
@@ -63,7 +75,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     deps.metrics.sessionsCreated.inc(jobs.length);
     varyOnAccept(reply);
     if (format === "json") {
-      const shaped = jobs.map((j) => ({ ...json(j), sessionId: j.id }));
+      const shaped = jobs.map((j) => toCreatedSessionJson(j, version, { pendingReason: waitText(j) }));
       return reply.type("application/json").send(shaped.length === 1 ? shaped[0] : shaped);
     }
     return reply.type("text/plain; charset=utf-8").send(jobs.map((j) => `${j.id}\n`).join(""));
@@ -98,13 +110,14 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     const format = requestedFormat(request);
     const events = historyRows(await sessionEvents(d, principalOf(request), request.params.id), d.clock.now());
     varyOnAccept(reply);
-    if (format === "json") return reply.type("application/json").send(events.map(toEventJson));
-    return reply.type("text/plain; charset=utf-8").send(formatEventTable(events));
+    const json = events.map(toEventJson);
+    if (format === "json") return reply.type("application/json").send(json);
+    return reply.type("text/plain; charset=utf-8").send(formatEventTable(json));
   };
 
   app.get("/session/:id/logs", sendLogs);
   app.get("/session/:id/events", sendEvents);
-  app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(await sessionStats(d, principalOf(request), request.params.id, version)));
+  app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(toSessionStatsJson(await sessionStats(d, principalOf(request), request.params.id), version)));
 
   app.post("/session/:id", async (request: IdRequest, reply) => {
     const params = await collectParams(request);
