@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import packageJson from "../../package.json" with { type: "json" };
 import { createClient, loadClientSettings, toClientOptions, type ClientSettings, type LoadedSettings, type SkyrunClient } from "../client/index.js";
 import { parseOutputFormat, UsageError, type OutputFormat } from "./output.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 /** This CLI's version, sent in the User-Agent. */
 export const CLI_VERSION: string = packageJson.version;
@@ -50,7 +51,7 @@ export function flagSettings(flags: ConnectionFlags): ClientSettings {
 
 /** The settings in effect for this command; warnings go to stderr. */
 export function loadSettings(flags: ConnectionFlags): LoadedSettings {
-  const loaded = loadClientSettings({ env: process.env, flags: flagSettings(flags) });
+  const loaded = loadClientSettings({ env: cliEnvironment(), flags: flagSettings(flags) });
   for (const w of loaded.warnings) process.stderr.write(`skyrun: warning: ${w}\n`);
   return loaded;
 }

@@ -9,6 +9,7 @@ import { printPlan, printPlanWarnings, translateOrExplain } from "./batch-plan-o
 import { newJobNumber, reportSubmissionFailure, submitPlan } from "./batch-submission.js";
 import { renderData, UsageError } from "./output.js";
 import { loadFlavourTable } from "./vm-flavour-file.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 /** canfar_submit's options, and skyrun's for where /arc is and what a dry run prints. */
 export interface HtcondorFlags extends ConnectionFlags, OutputFlags {
@@ -52,7 +53,7 @@ export function readBatchFile(name: string): { text: string; path: string } {
 }
 
 /** `--arc-mount`, else SKYRUN_ARC_MOUNT, else /arc itself (inside a platform session). */
-export const arcRoot = (flag: string | undefined): string => resolve(flag ?? process.env.SKYRUN_ARC_MOUNT ?? "/arc");
+export const arcRoot = (flag: string | undefined): string => resolve(flag ?? cliEnvironment().SKYRUN_ARC_MOUNT ?? "/arc");
 
 /** What the sets became, for machines. */
 export const createdData = (plan: BatchPlan, result: CreateSetsResult) => ({

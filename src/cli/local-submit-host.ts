@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import type { SubmitHost } from "../batch-files/submit-host.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 /** A shell glob segment as a regular expression; a leading dot must be matched literally, as in sh. */
 function segmentRegExp(segment: string): RegExp {
@@ -63,7 +64,7 @@ export function globRelative(pattern: string, dir: string, kind: "files" | "dirs
 }
 
 /** The submitting machine as the translators see it: this machine's files and this process's environment. */
-export function localSubmitHost(env: NodeJS.ProcessEnv = process.env): SubmitHost {
+export function localSubmitHost(env: NodeJS.ProcessEnv = cliEnvironment()): SubmitHost {
   return {
     env,
     readFile(path) {

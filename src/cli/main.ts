@@ -26,6 +26,7 @@ import { registerVersionCommand } from "./commands/version.js";
 import { registerWaitCommand } from "./commands/wait.js";
 import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./output.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 const EXIT_FOR_CODE: Record<string, number> = {
   VALIDATION_FAILED: EXIT.USAGE,
@@ -57,7 +58,7 @@ export function reportError(e: unknown): number {
   }
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`skyrun: ${message}\n`);
-  if (process.env.SKYRUN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
+  if (cliEnvironment().SKYRUN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
   return EXIT.FAILURE;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { FlavourTable, VmFlavour } from "../batch-files/htcondor/vm-flavours.js";
 import { UsageError } from "./output.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 /** Where an operator lists the site's VM flavour names, when SKYRUN_FLAVOURS names no other file. */
 export const SITE_FLAVOUR_FILE = "/etc/skyrun/flavours.yaml";
@@ -28,7 +29,7 @@ function flavourOf(file: string, name: string, raw: unknown): VmFlavour {
  *       p8-12gb: { cores: 8, ram: 12 }
  *       g1-16gb-c4-46gb: { cores: 4, ram: 16, disk: 46, gpus: 1 }
  */
-export function loadFlavourTable(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): FlavourTable {
+export function loadFlavourTable(flag: string | undefined, env: NodeJS.ProcessEnv = cliEnvironment()): FlavourTable {
   const file = flag ?? env.SKYRUN_FLAVOURS ?? (existsSync(SITE_FLAVOUR_FILE) ? SITE_FLAVOUR_FILE : undefined);
   if (file === undefined) return {};
   let doc: unknown;

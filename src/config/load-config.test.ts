@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./load-config.js";
 
@@ -14,6 +17,14 @@ describe("configuration", () => {
     const c = loadConfig({ dataDir: "/tmp/x", cores: "3" }, { SKYRUN_CORES: "5", SKYRUN_RAM: "7" });
     expect(c.capacity.cores).toBe(3);
     expect(c.capacity.ramGB).toBe(7);
+  });
+
+  it("reads the server's file from SKYRUN_SERVER_CONFIG and never the CLI's SKYRUN_CONFIG (issue 15)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "skyrun-config-"));
+    writeFileSync(join(dir, "cli.yaml"), "url: https://example.org\ntoken: abc\n");
+    writeFileSync(join(dir, "server.yaml"), "capacity:\n  cores: 3\n  ramGB: 6\n");
+    expect(loadConfig({ dataDir: dir }, { SKYRUN_CONFIG: join(dir, "cli.yaml") }).capacity.cores).toBeGreaterThan(0);
+    expect(loadConfig({ dataDir: dir }, { SKYRUN_CONFIG: join(dir, "cli.yaml"), SKYRUN_SERVER_CONFIG: join(dir, "server.yaml") }).capacity.cores).toBe(3);
   });
 
   it("takes a postgres URL as the database", () => {

@@ -125,7 +125,8 @@ function aliasesFrom(pairs: readonly string[] | undefined): Tree | undefined {
 const list = (value: string | undefined): string[] | undefined => value?.split(/[\s,]+/).filter((v) => v !== "");
 
 const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
-  config: env.SKYRUN_CONFIG,
+  // Not SKYRUN_CONFIG: that names the command line's settings file, which the server must never read.
+  config: env.SKYRUN_SERVER_CONFIG,
   dataDir: env.SKYRUN_DATA_DIR,
   listen: env.SKYRUN_LISTEN,
   cores: env.SKYRUN_CORES,

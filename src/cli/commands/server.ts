@@ -3,6 +3,7 @@ import { destination, pino } from "pino";
 import { loadConfig, type ConfigFlags } from "../../config/load-config.js";
 import { startServer } from "../../main.js";
 import { collect } from "../client-command.js";
+import { cliEnvironment } from "../cli-environment.js";
 
 export type ServerFlags = Omit<ConfigFlags, "registry" | "insecureRegistry" | "registryAlias"> & { registry: string[]; insecureRegistry: string[]; registryAlias: string[] };
 
@@ -34,7 +35,7 @@ export function registerServerCommand(program: Command): void {
     .option("--metrics-token-file <file>", "file holding the bearer token Prometheus sends to /metrics (default: administrators only)")
     .action(async (flags: ServerFlags) => {
       // Commander sets tls=true unless --no-tls; only an explicit --no-tls overrides the file and environment.
-      const config = loadConfig({ ...flags, tls: flags.tls === false ? false : undefined }, process.env);
+      const config = loadConfig({ ...flags, tls: flags.tls === false ? false : undefined }, cliEnvironment());
       const log = pino({ level: config.log.level, redact: ["req.headers.authorization", "req.headers[\"x-skaha-registry-auth\"]"] }, destination(2));
       const server = await startServer(config, { log });
       const users = await server.store.users.list();
