@@ -26,6 +26,8 @@ export interface JobDirectories {
   logPathOf(jobId: string): string;
   /** The host path of a container path on /arc, or undefined when it is not on /arc. */
   hostPathOnArc(containerPath: string): string | undefined;
+  /** The host directory mounted at /arc. */
+  readonly arcRoot: string;
   /** Keeps an ended attempt's log under its own name, so the next attempt starts a fresh one. */
   archiveLog(jobId: string, attempt: number): void;
   /** Removes the job's log and those of its `attempts - 1` earlier attempts. */
@@ -78,6 +80,7 @@ export function createJobDirectories(layout: DataLayout): JobDirectories {
     },
     logPathOf: (jobId) => layout.logPath(jobId),
     hostPathOnArc: (p) => layout.hostPathOnArc(p),
+    arcRoot: layout.arcRoot,
     archiveLog(jobId, attempt) {
       if (existsSync(layout.logPath(jobId))) renameSync(layout.logPath(jobId), layout.attemptLogPath(jobId, attempt));
     },

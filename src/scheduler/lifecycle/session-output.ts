@@ -14,9 +14,10 @@ export class SessionOutput {
 
   async write(job: Job): Promise<void> {
     if (job.stdoutPath === null && job.stderrPath === null) return;
-    const host = (p: string | null) => (p === null ? null : this.d.dirs.hostPathOnArc(p) ?? null);
+    // Paths on /arc, relative to its root: `/arc/home/u/x` → `home/u/x`.
+    const onArc = (p: string | null) => (p !== null && p.startsWith("/arc/") ? p.slice("/arc/".length) : null);
     try {
-      await writeOutputFiles(this.d.dirs.logPathOf(job.id), this.d.executor.logFormat, { stdout: host(job.stdoutPath), stderr: host(job.stderrPath) }, job.owner);
+      await writeOutputFiles(this.d.dirs.logPathOf(job.id), this.d.executor.logFormat, this.d.dirs.arcRoot, { stdout: onArc(job.stdoutPath), stderr: onArc(job.stderrPath) }, job.owner);
     } catch (e) {
       const message = `Could not write the output to ${[job.stdoutPath, job.stderrPath].filter(Boolean).join(" and ")}: ${toError(e).message}; the log keeps it`;
       this.d.log.info({ jobId: job.id, err: toError(e).message }, "could not write a session's output files");
