@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalid } from "../../domain/errors.js";
 import type { ApiVersion } from "../../contracts/api-version.js";
 import { formatEventTable } from "../../contracts/session-event.js";
+import { CREATE_PARAMETERS, FORMAT_PARAMETER, LIST_PARAMETERS, LOG_PARAMETERS, MODIFY_PARAMETERS, SESSION_PARAMETERS } from "../../contracts/skaha-parameters.js";
 import type { Job } from "../../domain/job.js";
 import type { SessionUsage } from "../../domain/session-usage.js";
 import { createSessions } from "../../jobs/create-sessions.js";
@@ -23,9 +24,6 @@ import { collectParams, countParam, flagParam, queryParam } from "../request-par
 import { requestedFormat, takeFormat, varyOnAccept } from "../response-format.js";
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
-const LIST_VIEWS = ["all", "stats", "interactive"] as const;
-const SESSION_VIEWS = ["logs", "events"] as const;
 
 /**
  * The `view` asked for, when it is one this resource knows. The platform ignores any
@@ -55,9 +53,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   const json = (job: Job, usage?: SessionUsage) => toSessionJson(job, version, { usage, pendingReason: waitText(job) });
 
   app.get("/session", async (request, reply) => {
-    const view = knownView(queryParam(request, "view"), LIST_VIEWS);
+    const view = knownView(queryParam(request, LIST_PARAMETERS.view), LIST_PARAMETERS.view.allowed);
     if (view === "stats") return reply.send(toPlatformStatsJson(await platformStats(d)));
-    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), states: statusFilter(queryParam(request, "status")), view });
+    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, LIST_PARAMETERS.type), states: statusFilter(queryParam(request, LIST_PARAMETERS.status)), view });
     if (view === "all") return reply.send(jobs.map((j) => toPublicSessionJson(j, version)));
     const usage = await d.usage.read(jobs);
     return reply.send(jobs.map((j) => json(j, usage.get(j.id))));
@@ -67,7 +65,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     const header = request.headers["x-skaha-registry-auth"];
     const principal = principalOf(request);
     await deps.identities.check(principal.owner);
-    const { format, params } = takeFormat(request, await collectParams(request));
+    const { format, params } = takeFormat(request, await collectParams(request, { ...CREATE_PARAMETERS, format: FORMAT_PARAMETER }));
     const jobs = await createSessions(d, principal, {
       params,
       registryAuthHeader: Array.isArray(header) ? header[0] : header,
@@ -86,7 +84,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   });
 
   app.get("/session/:id", async (request: IdRequest, reply) => {
-    const view = knownView(queryParam(request, "view"), SESSION_VIEWS);
+    const view = knownView(queryParam(request, SESSION_PARAMETERS.view), SESSION_PARAMETERS.view.allowed);
     if (view === "logs") return sendLogs(request, reply);
     if (view === "events") return sendEvents(request, reply);
     const job = await findOwnSession(d, principalOf(request), request.params.id);
@@ -99,8 +97,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     // The response's close (not the request's, which fires once the body is read) means the client left.
     reply.raw.on("close", () => abort.abort());
     const stream = await sessionLogs(d, principalOf(request), request.params.id, {
-      follow: flagParam(request, "follow"),
-      tail: countParam(request, "tail"),
+      follow: flagParam(request, LOG_PARAMETERS.follow),
+      tail: countParam(request, LOG_PARAMETERS.tail),
       signal: abort.signal,
     });
     return reply.type("text/plain; charset=utf-8").send(stream);
@@ -120,7 +118,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(toSessionStatsJson(await sessionStats(d, principalOf(request), request.params.id), version)));
 
   app.post("/session/:id", async (request: IdRequest, reply) => {
-    const params = await collectParams(request);
+    const params = await collectParams(request, MODIFY_PARAMETERS);
     const action = params.get("action")?.[0];
     if (action === undefined) throw invalid("Cannot modify an existing session: send action=renew to extend its expiry.", { parameter: "action" });
     if (typeof action !== "string" || action.trim().toLowerCase() !== "renew") throw invalid(`unrecognized action: ${typeof action === "string" ? action : "?"}. Allowed: renew.`, { parameter: "action" });
