@@ -55,7 +55,7 @@ export function checkTextValue(p: SkahaParameter, value: string): void {
   throw invalid(`Invalid value for '${p.name}': ${JSON.stringify(value)}.`, { parameter: p.name });
 }
 
-/** A catalogue group by lower-case name, for case-insensitive lookups. */
+/** A catalogue group by lower-case name (and JSON names), for case-insensitive lookups. */
 export function byWireName(parameters: Readonly<Record<string, SkahaParameter>>): ReadonlyMap<string, SkahaParameter> {
-  return new Map(Object.values(parameters).map((p) => [p.name.toLowerCase(), p]));
+  return new Map(Object.values(parameters).flatMap((p) => [p.name, ...(p.jsonNames ?? [])].map((n): [string, SkahaParameter] => [n.toLowerCase(), p])));
 }

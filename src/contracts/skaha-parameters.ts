@@ -24,6 +24,8 @@ export interface SkahaParameter {
   readonly text: z.ZodType<string>;
   /** Its raw value in a JSON body (a number, an argv array, an object of variables…), when `json` is a source. */
   readonly json?: z.ZodType | undefined;
+  /** Other names it has in a JSON body (`labels` for `label`). */
+  readonly jsonNames?: readonly string[] | undefined;
   /** May be given several times (query, form), or as an array in JSON; every value counts. */
   readonly repeatable: boolean;
   readonly required: boolean;
@@ -58,7 +60,7 @@ const JSON_TEXT = z.string();
 const JSON_NUMBER = z.union([z.number(), z.string()]);
 const JSON_WORDS = z.union([z.string(), z.array(z.string())]);
 const JSON_LIST = z.union([z.string(), z.array(z.string())]);
-const JSON_ENV = z.union([z.string(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))]);
+const JSON_MAP = z.union([z.string(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))]);
 
 type ParameterInput = Pick<SkahaParameter, "name" | "description"> & Partial<Omit<SkahaParameter, "name" | "description">>;
 
@@ -113,7 +115,7 @@ export const CREATE_PARAMETERS = {
     description: "Arguments instead of the image's CMD: split into words as a shell splits them (quotes honoured, nothing expanded; the platform splits on single spaces). In a JSON body an array is passed exactly, one element per argument.",
   }),
   env: createParameter({
-    name: "env", json: JSON_ENV, repeatable: true, example: "NIGHT=2026-07-01",
+    name: "env", json: JSON_MAP, repeatable: true, example: "NIGHT=2026-07-01",
     description: "An environment variable, `KEY=VALUE` (the value may contain '=' or be empty; a malformed entry is a 400, the platform drops it silently); repeatable. In a JSON body also an object `{\"KEY\": \"VALUE\"}`.",
   }),
   replicas: createParameter({
@@ -123,6 +125,46 @@ export const CREATE_PARAMETERS = {
   dependsOn: createParameter({
     name: "dependsOn", json: JSON_LIST, repeatable: true, extension: true,
     description: "Ids of sessions (comma-separated or repeated) that must end `Succeeded`/`Completed` before this one starts; it fails with the reason when one of them fails or is deleted.",
+  }),
+  label: createParameter({
+    name: "label", json: JSON_MAP, jsonNames: ["labels"], repeatable: true, extension: true, example: "survey=m31",
+    description: "A label, `key=value`, repeatable: key 1 to 63 of a-z, 0-9, '.', '_', '/', '-' starting with a letter or digit; value up to 253 characters, no control characters. Listings and bulk actions select by label. In a JSON body also `labels: {\"key\": \"value\"}`.",
+  }),
+  retries: createParameter({
+    name: "retries", json: JSON_NUMBER, extension: true, example: "2",
+    description: "Retry a failed attempt (exit code ≠ 0, OOM, lost node or engine, deadline) up to this many times (0 to 10), with exponential backoff; a deleted session is never retried.",
+  }),
+  walltime: createParameter({
+    name: "walltime", json: JSON_NUMBER, extension: true, example: "02:00:00",
+    description: "The deadline from start: seconds, or as Slurm's `--time` (`[D-]HH:MM:SS`, `MM:SS`, `MM`); at most the server's `sessions.deadlineSeconds`.",
+  }),
+  workdir: createParameter({
+    name: "workdir", json: JSON_TEXT, extension: true, example: "/arc/home/alice/run1",
+    description: "The container's working directory: an absolute path under `/arc/home/<you>` or `/arc/projects/<group>` (HTCondor's `initialdir`).",
+  }),
+  stdout: createParameter({
+    name: "stdout", json: JSON_TEXT, extension: true, example: "out.txt",
+    description: "After the run, the session's stdout is written to this path as you: absolute under /arc as `workdir`, or relative to `workdir` (HTCondor `output`, Slurm `--output`).",
+  }),
+  stderr: createParameter({
+    name: "stderr", json: JSON_TEXT, extension: true, example: "err.txt",
+    description: "After the run, the session's stderr is written to this path, as `stdout`; the same path as `stdout` merges the two.",
+  }),
+  disk: createParameter({
+    name: "disk", json: JSON_NUMBER, extension: true,
+    description: "Scratch space asked for, in GB (a positive number; HTCondor's `request_disk`): counted for admission and accounting.",
+  }),
+  maxRunning: createParameter({
+    name: "maxRunning", json: JSON_NUMBER, extension: true, example: "10",
+    description: "At most this many of the sessions this request creates run at once (1 to 10000; Slurm's `%K`, HTCondor's `max_materialize`). Set-wide: in a JSON array every item must agree.",
+  }),
+  maxRunningLabel: createParameter({
+    name: "maxRunningLabel", json: JSON_TEXT, extension: true,
+    description: "A key of this request's `label`s: the `maxRunning` limit then counts all your sessions with the same value for that label, not only this request's. Needs `maxRunning`; set-wide.",
+  }),
+  notify: createParameter({
+    name: "notify", json: JSON_TEXT, extension: true,
+    description: "One HTTP POST (JSON, HMAC-signed) to this http(s) URL when the session ends, or for several, when all of them ended. Only URL prefixes the operator allows (`notifications.allowedUrls`); set-wide.",
   }),
 } as const satisfies Record<string, SkahaParameter>;
 

@@ -1,4 +1,5 @@
 import { CREATE_PARAMETERS, SESSION_TYPES } from "../contracts/skaha-parameters.js";
+import { parseSessionBatchOptions, parseSetOptions, type SessionBatchOptions, type SetOptions } from "./batch-options.js";
 import { invalid } from "./errors.js";
 import { checkExecLimits } from "./exec-limits.js";
 import { isJobId, type JobId } from "./ids.js";
@@ -18,10 +19,17 @@ export type Params = ReadonlyMap<string, readonly ParamValue[]>;
 export interface CreateRules {
   readonly context: ResourceContext;
   readonly maxReplicas: number;
+  /** The longest deadline (`walltime`) a session may ask for: the server's `sessions.deadlineSeconds`. */
+  readonly maxDeadlineSeconds: number;
 }
 
+/** The spec as far as the request alone decides it; the batch options' paths and throttle are the use case's to resolve. */
+export type ParsedSpec = Omit<JobSpec, "labels" | "retries" | "throttle" | "workdir" | "stdoutPath" | "stderrPath" | "diskGB" | "notifyUrl">;
+
 export interface CreateRequest {
-  readonly spec: JobSpec;
+  readonly spec: ParsedSpec;
+  readonly batch: SessionBatchOptions;
+  readonly set: SetOptions;
   readonly replicas: number;
 }
 
@@ -139,8 +147,12 @@ export function parseCreateRequest(params: Params, rules: CreateRules): CreateRe
   }
   const env = parseEnv(params, replicas);
   checkExecLimits({ command, args, env, replicas });
+  const values = (n: string) => (params.get(n) ?? []).map(asText);
+  const batch = parseSessionBatchOptions(values, rules.maxDeadlineSeconds);
   return {
     replicas,
     spec: { name, image: imageRaw.trim(), type, command, args, env, resources, dependsOn: parseDependsOn(params), priority: 0 },
+    batch,
+    set: parseSetOptions(values, batch.labels),
   };
 }

@@ -45,6 +45,8 @@ export interface ApiOperation {
   readonly params?: Readonly<Record<string, SkahaParameter>>;
   /** An unknown parameter is a 400 naming it (POST /session); elsewhere unknown parameters are ignored, as the platform ignores them. */
   readonly refusesUnknown?: boolean;
+  /** A JSON body may also be an array of parameter objects (differently specified sessions of one set). */
+  readonly acceptsJsonArray?: boolean;
   readonly headers?: readonly SkahaHeader[];
   readonly success: Readonly<Record<number, SuccessSpec>>;
   /** The AppError codes it may answer; the document gives each its status from error-status.ts. */
@@ -81,9 +83,10 @@ const SESSION_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "post", path: "/skaha/{version}/session", operationId: "post_session", tag: "Session Management", access: "user", extension: false,
     summary: "Create headless sessions",
-    description: "Creates one session, or `replicas` of them. Parameters come from the query string, a form (`curl -d`), a multipart form (`curl -F`) or a JSON object body, in any mix; names are case-insensitive, an unknown parameter is a 400 naming it. The answer is `text/plain`, one id per line, whatever `Accept` says (as the platform); JSON only with `format=json` or `Accept: application/vnd.skyrun+json`.",
+    description: "Creates one session, or `replicas` of them, or (skyrun) one per element of a JSON array body: differently specified sessions of one set, whose set-wide parameters (`maxRunning`, `maxRunningLabel`, `notify`) agree. Parameters come from the query string, a form (`curl -d`), a multipart form (`curl -F`) or a JSON object body, in any mix; names are case-insensitive, an unknown parameter is a 400 naming it. The answer is `text/plain`, one id per line, whatever `Accept` says (as the platform); JSON only with `format=json` or `Accept: application/vnd.skyrun+json`.",
     params: { ...CREATE_PARAMETERS, format: FORMAT_PARAMETER },
     refusesUnknown: true,
+    acceptsJsonArray: true,
     headers: [REGISTRY_AUTH_HEADER],
     success: {
       200: {

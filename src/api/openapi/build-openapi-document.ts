@@ -77,10 +77,11 @@ function requestBody(op: ApiOperation, params: readonly SkahaParameter[]): JsonO
     properties: Object.fromEntries(params.filter((p) => p.json).map((p) => [p.name, property(p, { ...toSchema(p.json!), ...(p.allowed ? { examples: [...p.allowed] } : {}) })])),
     ...closed,
   };
+  const jsonBody = op.acceptsJsonArray ? { anyOf: [json, { type: "array", minItems: 1, items: json, description: "Several sessions of one set, one object each (each also takes the query string's parameters)." }] } : json;
   return {
     required: false,
     description: "The same parameters as the query string (which may carry them instead, or some of them): a form, a multipart form, or a JSON object (where `cmd` and `args` may be exact argv arrays and `env` an object).",
-    content: { "application/x-www-form-urlencoded": { schema: form }, "multipart/form-data": { schema: form }, "application/json": { schema: json } },
+    content: { "application/x-www-form-urlencoded": { schema: form }, "multipart/form-data": { schema: form }, "application/json": { schema: jsonBody } },
   };
 }
 

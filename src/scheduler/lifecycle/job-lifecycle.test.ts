@@ -7,7 +7,7 @@ import { createFaultInjectingExecutor, type FaultInjectingExecutor } from "../..
 import { createManualClock, type ManualClock } from "../../domain/clock.js";
 import { ExecutorError } from "../../domain/errors.js";
 import type { JobId } from "../../domain/ids.js";
-import { NEVER, type Job } from "../../domain/job.js";
+import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../domain/job.js";
 import type { RunRequest } from "../../executors/executor.js";
 import { createDataLayout } from "../../storage/data-layout.js";
 import { createJobDirectories } from "../../storage/job-directories.js";
@@ -26,7 +26,7 @@ const newJob = (over: Partial<Job> = {}): Job => ({
   resources: { coresRequest: 1, coresLimit: 1, ramRequestGB: 1, ramLimitGB: 1, gpus: 0, fixed: true },
   dependsOn: [], priority: 0, state: "queued", reason: null, exitCode: null, createdAt: new Date(0), startedAt: null, finishedAt: null,
   deadlineSeconds: 600, visibleUntil: NEVER, executor: "local", runHandle: null, arrayId: null, replicaIndex: null, replicaCount: null,
-  sealedRegistryAuth: null, submitSeq: seq, ...over,
+  sealedRegistryAuth: null, submitSeq: seq, ...NO_BATCH_OPTIONS, ...FIRST_ATTEMPT, updatedAt: new Date(0), updatedSeq: 0, ...over,
 });
 
 describe("the job lifecycle, with faults a real engine cannot produce on demand", () => {
