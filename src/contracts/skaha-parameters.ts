@@ -28,6 +28,7 @@ export interface SkahaParameter {
   readonly jsonNames?: readonly string[] | undefined;
   /** May be given several times (query, form), or as an array in JSON; every value counts. */
   readonly repeatable: boolean;
+  /** The route refuses a request without it (for `POST /session`: in the query string or the body). */
   readonly required: boolean;
   /** What it does, for the API documentation. */
   readonly description: string;
@@ -41,8 +42,10 @@ export interface SkahaParameter {
 
 /** A request header a route reads. */
 export interface SkahaHeader {
+  /** Lower-case, as Node gives header names. */
   readonly name: string;
   readonly description: string;
+  /** True when the platform has no such header. */
   readonly extension: boolean;
 }
 

@@ -31,6 +31,7 @@ export interface SuccessSpec {
 /** Who may call an operation. */
 export type Access = "user" | "public" | "metrics";
 
+/** One operation of the API, as the document describes it. */
 export interface ApiOperation {
   readonly method: "get" | "post" | "delete";
   /** The OpenAPI path; `{version}` is `v0` or `v1`. */

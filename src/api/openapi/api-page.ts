@@ -22,6 +22,7 @@ export const PAGE_ASSET_PREFIX = "/skaha/docs/";
 /** The browser may load only from this server; Swagger UI sets inline styles and shows inline (data:) images. */
 export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The page itself: the stylesheet, the bundle and the starter, all from `PAGE_ASSET_PREFIX`. */
 export const PAGE_HTML = `<!DOCTYPE html>
 <html lang="en">
 <head>
