@@ -67,6 +67,9 @@ export const ConfigSchema = z.object({
      * engine, not started, so a freed core starts one without waiting for its creation. 0 = off.
      */
     prepareAhead: z.number().int().min(0).max(64).default(4),
+    /** A session's failed attempt (retries=N) is retried after this long, twice as long each time after, at most retryMaxBackoffSeconds. */
+    retryBackoffSeconds: z.number().min(0).default(10),
+    retryMaxBackoffSeconds: z.number().min(0).default(600),
     /** How often live runs are compared with the engine (catches runs removed behind skyrun's back). */
     reconcileIntervalSeconds: z.number().positive().default(30),
     /** Per-user limits; 0 = no limit. Over a running limit a job waits; over the queued limit a submission gets 429. */

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { ImageJson, PlatformStatsJson, ResourceContextJson, SessionStatsJson } from "./platform.js";
 import {
-  CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
+  AttemptJsonSchema, BulkOutcomeJsonSchema, WaitingJsonSchema, CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
   SessionEventJsonSchema, SessionJsonSchema, SessionStatsJsonSchema,
 } from "./response-schemas.js";
 import type { SessionEventJson } from "./session-event.js";
-import type { CreatedSessionJson, PublicSessionJson, SessionJson } from "./session.js";
+import type { AttemptJson, BulkOutcomeJson, CreatedSessionJson, PublicSessionJson, SessionJson, WaitingJson } from "./session.js";
 
 // The compile-time drift test (STYLE §9, as pg-boss's typeDriftTest): each zod schema
 // and the hand-written type of the same shape must be mutually assignable and have the
@@ -37,7 +37,10 @@ const noDrift: {
   platformStats: NoDrift<typeof PlatformStatsJsonSchema, PlatformStatsJson>;
   context: NoDrift<typeof ResourceContextJsonSchema, ResourceContextJson>;
   image: NoDrift<typeof ImageJsonSchema, ImageJson>;
-} = { session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true };
+  attempt: NoDrift<typeof AttemptJsonSchema, AttemptJson>;
+  waiting: NoDrift<typeof WaitingJsonSchema, WaitingJson>;
+  bulkOutcome: NoDrift<typeof BulkOutcomeJsonSchema, BulkOutcomeJson>;
+} = { session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true, attempt: true, waiting: true, bulkOutcome: true };
 
 // The checker itself must catch drift, or the assertions above prove nothing.
 interface Shape { readonly a: string; readonly b?: { readonly c?: number } }
@@ -49,7 +52,7 @@ const checkerCatches: [
 
 describe("response schemas and contract types", () => {
   it("describe the same shapes (checked when compiling: this only keeps the assertions in use)", () => {
-    expect(Object.values(noDrift)).toEqual(Array(8).fill(true));
+    expect(Object.values(noDrift)).toEqual(Array(11).fill(true));
     expect(checkerCatches).toEqual([false, false, false]);
   });
 

@@ -16,6 +16,36 @@ const STATUS = z.string().meta({
   examples: ["Running"],
 });
 
+const RESOURCES = z.strictObject({ cores: z.number(), ramGB: z.number().describe("GiB"), gpus: z.number() });
+
+/** `AttemptJson`: one attempt of a retried session. */
+export const AttemptJsonSchema = z.strictObject({
+  attempt: z.number().describe("1-based."),
+  status: STATUS,
+  startTime: z.string().optional(),
+  endTime: z.string().optional(),
+  exitCode: z.number().optional(),
+  statusMessage: z.string().optional(),
+}).meta(extension("one attempt of a retried session: the ended ones and the current one."));
+
+/** `WaitingJson`: why a session waits, in numbers. */
+export const WaitingJsonSchema = z.strictObject({
+  kind: z.string().describe("`capacity`, `reserved`, `user-limit`, `dependencies`, `engine-unavailable`, `engine-queue`, `not-examined`, `throttle`, `retry-backoff`."),
+  position: z.number().optional().describe("1-based place in the queue, when counted."),
+  positionLimit: z.number().optional().describe("How deep a scheduling pass looks."),
+  need: RESOURCES.optional().describe("What it asks for (capacity, reserved)."),
+  free: RESOURCES.optional().describe("What is free now."),
+  total: RESOURCES.optional().describe("What the server offers."),
+  reservedFor: z.string().optional().describe("The session the head-of-queue reservation is for (reserved)."),
+  limit: z.string().optional().describe("`running-jobs` or `running-cores` (user-limit); `set` or `label` (throttle)."),
+  inUse: z.number().optional(),
+  max: z.number().optional(),
+  waitingOn: z.array(z.string()).readonly().optional().describe("Sessions that must succeed first (dependencies)."),
+  detail: z.string().optional().describe("The engine's words (engine-queue); the label (throttle)."),
+  until: z.string().optional().describe("When the next attempt may start (retry-backoff)."),
+  attempt: z.number().optional(),
+}).meta(extension("why a session waits, as the scheduling pass decided; the same in words is in `statusMessage`."));
+
 /** `SessionJson`: `GET /session`, `GET /session/{id}`. */
 export const SessionJsonSchema = z.strictObject({
   id: z.string().meta({ description: "The session id: 8 characters, a letter then letters or digits.", examples: ["k3x9ab1z"] }),
@@ -47,6 +77,21 @@ export const SessionJsonSchema = z.strictObject({
   replicaId: z.number().optional().meta(extension("1-based replica number when created with `replicas` > 1.")),
   replicaCount: z.number().optional().meta(extension("how many replicas the request created.")),
   dependsOn: z.array(z.string()).readonly().optional().meta(extension("sessions that must succeed before this one starts.")),
+  labels: z.record(z.string(), z.string()).readonly().optional().meta(extension("labels given at create (`label=key=value`).")),
+  setId: z.string().optional().meta(extension("the id shared by the sessions created in one request.")),
+  attempt: z.number().optional().meta(extension("1-based number of the current (or last) attempt, when it may be retried or was.")),
+  retries: z.number().optional().meta(extension("how many times a failed attempt is retried.")),
+  attempts: z.array(AttemptJsonSchema).readonly().optional().meta(extension("the ended attempts and the current one (`GET /session/{id}` only, when there was more than one).")),
+  maxRunning: z.number().optional().meta(extension("at most this many of its set (or label group, `maxRunningLabel`) run at once.")),
+  maxRunningLabel: z.string().optional().meta(extension("the label whose value groups the sessions `maxRunning` counts.")),
+  walltime: z.number().optional().meta(extension("seconds it may run after it starts (its deadline).")),
+  workdir: z.string().optional().meta(extension("the container's working directory.")),
+  stdout: z.string().optional().meta(extension("where its stdout is written when it ends.")),
+  stderr: z.string().optional().meta(extension("where its stderr is written when it ends.")),
+  disk: z.number().optional().meta(extension("scratch space asked for, in GB.")),
+  notify: z.string().optional().meta(extension("the URL told when it (or its set) ends.")),
+  waiting: WaitingJsonSchema.optional().meta(extension("why it waits, in numbers (the words are in `statusMessage`).")),
+  updatedTime: z.string().optional().meta(extension("ISO 8601 instant of its last change (what `changedSince` compares).")),
 }).meta({ description: "A session as the platform describes it: the platform's fields first, in its order, nulls omitted; skyrun's additive fields after `isFixedResources`." });
 
 /** `CreatedSessionJson`: `POST /session` with the JSON opt-in. */
@@ -61,6 +106,14 @@ export const PublicSessionJsonSchema = z.strictObject({
   status: STATUS,
   startTime: z.string().optional().describe("ISO 8601; absent until the session started."),
 }).meta({ description: "Another user's session, with only the public fields (the platform's PublicSession)." });
+
+/** `BulkOutcomeJson`: what a bulk action did to one session. */
+export const BulkOutcomeJsonSchema = z.strictObject({
+  id: z.string(),
+  outcome: z.string().describe("`deleted`, `terminating`, `renewed`, `unchanged`, or `refused` (see `message`)."),
+  status: z.number().describe("The status the same action on that one session would have answered."),
+  message: z.string().optional(),
+}).meta(extension("what a bulk action (`DELETE /session?label=…`, `POST /session?action=renew&…`) did to one session."));
 
 /** `SessionEventJson`: one element of `?view=events` with the JSON opt-in. */
 export const SessionEventJsonSchema = z.strictObject({
@@ -142,6 +195,9 @@ export const RESPONSE_SCHEMAS = {
   Session: SessionJsonSchema,
   CreatedSession: CreatedSessionJsonSchema,
   PublicSession: PublicSessionJsonSchema,
+  Attempt: AttemptJsonSchema,
+  Waiting: WaitingJsonSchema,
+  BulkOutcome: BulkOutcomeJsonSchema,
   SessionEvent: SessionEventJsonSchema,
   SessionStats: SessionStatsJsonSchema,
   PlatformStats: PlatformStatsJsonSchema,

@@ -184,18 +184,58 @@ export const REGISTRY_AUTH_HEADER: SkahaHeader = {
   description: "Credentials for a private image: base64 of `username:secret`. Used to pull this session's image only; never stored in the session, its log or its script.",
 };
 
+/**
+ * Which of the caller's sessions a listing shows and a bulk action acts on; all given
+ * must match (skyrun). The same names as the create parameters `name` and `label`, read
+ * here as filters.
+ */
+export const SELECTOR_PARAMETERS = {
+  label: parameter({ name: "label", repeatable: true, extension: true, example: "survey=m31", description: "Only sessions with this label, `key=value`; repeatable, all must match." }),
+  name: parameter({ name: "name", extension: true, example: "sweep-*", description: "Only sessions with this name, or, with a trailing `*`, whose name starts so." }),
+  set: parameter({ name: "set", extension: true, description: "Only the sessions created together in one request (their `setId`)." }),
+  image: parameter({ name: "image", extension: true, description: "Only sessions whose image contains this text." }),
+  user: parameter({ name: "user", extension: true, description: "Administrators, with `view=all`: only this user's sessions." }),
+  changedSince: parameter({ name: "changedSince", extension: true, example: "2026-12-01T12:00:00Z", description: "Only sessions whose state or fields changed after this ISO 8601 instant (`updatedTime`); ended ones included while retained." }),
+  from: parameter({ name: "from", extension: true, description: "Only sessions created at or after this ISO 8601 instant." }),
+  to: parameter({ name: "to", extension: true, description: "Only sessions created before this ISO 8601 instant." }),
+} as const satisfies Record<string, SkahaParameter>;
+
+/** The session fields a listing sorts by (`sort`, `-` first for descending). */
+export const SORT_FIELDS = ["createdTime", "startTime", "endTime", "name", "status", "userid", "image", "requestedCPUCores", "requestedRAM"] as const;
+/** One of {@link SORT_FIELDS}. */
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** Paging of `GET /session` (skyrun): the body stays the platform's array; the total and the next cursor come in headers. */
+export const PAGING_PARAMETERS = {
+  limit: parameter({ name: "limit", extension: true, example: "100", description: "Page size, 1 to 1000: pages by keyset; `x-skyrun-total` says how many match, `x-skyrun-next-cursor` continues (absent on the last page). Without it the listing is whole, as on the platform." }),
+  cursor: parameter({ name: "cursor", extension: true, description: "The `x-skyrun-next-cursor` of the previous page (needs `limit`)." }),
+  sort: parameter({ name: "sort", extension: true, example: "-createdTime", description: `The order: ${SORT_FIELDS.join(", ")}; a leading \`-\` for descending. Default \`-createdTime\` when paging.` }),
+} as const satisfies Record<string, SkahaParameter>;
+
 /** `GET /session`. Unknown parameters are ignored, as the platform ignores them. */
 export const LIST_PARAMETERS = {
   view: parameter({
     name: "view", allowed: ["all", "stats", "interactive"],
-    description: "`stats`: the platform's capacity and queue figures instead of a listing. `all`: every user's sessions with only the public fields. `interactive`: interactive sessions (none on skyrun). Any other value is ignored, as on the platform.",
+    description: "`stats`: the platform's capacity and queue figures instead of a listing. `all`: every user's sessions with only the public fields (administrators see them whole). `interactive`: interactive sessions (none on skyrun). Any other value is ignored, as on the platform.",
   }),
   type: parameter({ name: "type", allowed: SESSION_TYPES, description: "Only sessions of this type (skyrun runs headless sessions only: other types list nothing)." }),
-  status: parameter({ name: "status", allowed: STATUS_FILTER_VALUES, description: "Only sessions with this status. `Succeeded` and `Completed` are the same on both versions; `Error` is `Failed`." }),
+  status: parameter({ name: "status", allowed: STATUS_FILTER_VALUES, repeatable: true, description: "Only sessions with this status (skyrun: repeatable, any of them). `Succeeded` and `Completed` are the same on both versions; `Error` is `Failed`." }),
+  ...SELECTOR_PARAMETERS,
+  ...PAGING_PARAMETERS,
 } as const satisfies Record<string, SkahaParameter>;
+
+/** `action` on `POST /session` (skyrun): instead of creating, act on every session the selectors match. */
+export const BULK_ACTION_PARAMETER = parameter({
+  name: "action", allowed: ["renew"], extension: true,
+  description: "`renew`: instead of creating, renew every one of your sessions that the query's selectors match (`label`, `name`, `set`, `image`, `changedSince`, `from`, `to`; at least one), answering per session as `DELETE /session` does.",
+});
+
+/** `DELETE /session` (skyrun): a bulk delete; at least one selector, or a 400 as on the platform. */
+export const BULK_PARAMETERS = { ...SELECTOR_PARAMETERS, format: FORMAT_PARAMETER } as const satisfies Record<string, SkahaParameter>;
 
 const FOLLOW = parameter({ name: "follow", allowed: ["true", "false"], extension: true, description: "Keep the answer open and stream the log until the session ends." });
 const TAIL = parameter({ name: "tail", extension: true, example: "100", description: "Only the last N lines (a whole number, 0 or more)." });
+const ATTEMPT = parameter({ name: "attempt", extension: true, description: "An earlier attempt's log (1-based) of a retried session, instead of the current one." });
 
 /** `GET /session/{id}`. Unknown parameters (and unknown views, such as skaha 1.7's `view=event`) are ignored. */
 export const SESSION_PARAMETERS = {
@@ -205,11 +245,12 @@ export const SESSION_PARAMETERS = {
   }),
   follow: FOLLOW,
   tail: TAIL,
+  attempt: ATTEMPT,
   format: FORMAT_PARAMETER,
 } as const satisfies Record<string, SkahaParameter>;
 
 /** `GET /session/{id}/logs`. */
-export const LOG_PARAMETERS = { follow: FOLLOW, tail: TAIL } as const satisfies Record<string, SkahaParameter>;
+export const LOG_PARAMETERS = { follow: FOLLOW, tail: TAIL, attempt: ATTEMPT } as const satisfies Record<string, SkahaParameter>;
 
 /** `GET /session/{id}/events`. */
 export const EVENT_PARAMETERS = { format: FORMAT_PARAMETER } as const satisfies Record<string, SkahaParameter>;
@@ -217,8 +258,8 @@ export const EVENT_PARAMETERS = { format: FORMAT_PARAMETER } as const satisfies 
 /** `POST /session/{id}`. */
 export const MODIFY_PARAMETERS = {
   action: parameter({
-    name: "action", sources: EVERY_SOURCE, json: JSON_TEXT, required: true, allowed: ["renew"],
-    description: "`renew`: extend a running session's expiry as the platform computes it (time used + the renewal period, when that is later).",
+    name: "action", sources: EVERY_SOURCE, json: JSON_TEXT, required: true, allowed: ["renew", "retry"],
+    description: "`renew`: extend a running session's expiry as the platform computes it (time used + the renewal period, when that is later). `retry` (skyrun): queue a new session with the same request as this ended one; the answer is its id, as a create's.",
   }),
 } as const satisfies Record<string, SkahaParameter>;
 

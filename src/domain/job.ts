@@ -11,6 +11,8 @@ import type { JobId } from "./ids.js";
  *
  * `queued → failed` happens when a dependency fails. `starting → succeeded|failed`
  * happens when a container exits before we saw it running (trivial jobs).
+ * `running|starting → queued` is a failed attempt of a job with retries left, or a
+ * launch the engine refused for now.
  */
 export type JobState =
   | "queued"
@@ -29,7 +31,7 @@ export const JOB_STATES: readonly JobState[] = [
 export const NEXT_STATES = {
   queued: ["starting", "terminating", "cancelled", "failed"],
   starting: ["running", "queued", "terminating", "succeeded", "failed"],
-  running: ["succeeded", "failed", "terminating"],
+  running: ["succeeded", "failed", "terminating", "queued"],
   terminating: ["cancelled"],
   succeeded: [],
   failed: [],

@@ -122,7 +122,7 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
 
     async listQueuedSummaries(afterSeq: number, limit: number): Promise<QueuedSummary[]> {
       const rows = await db.selectFrom("jobs")
-        .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json"])
+        .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json", "throttle_key", "throttle_max", "retry_at", "attempt", "retries"])
         .where("state", "=", "queued").where("submit_seq", ">", afterSeq).orderBy("submit_seq", "asc").limit(limit).execute();
       return rows.map((r) => ({
         id: r.id as JobId,
@@ -135,6 +135,10 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
         createdAtMs: Number(r.created_at),
         deadlineSeconds: r.deadline_seconds,
         dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
+        throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
+        retryAtMs: Number(r.retry_at ?? 0),
+        attempt: r.attempt,
+        retries: r.retries,
       }));
     },
 
@@ -172,9 +176,9 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       return event ? db.transaction().execute(apply) : apply(db);
     },
 
-    async purgeFinishedBefore(before: Date, limit: number): Promise<JobId[]> {
+    async purgeFinishedBefore(before: Date, limit: number) {
       return db.transaction().execute(async (tx) => {
-        const rows = await tx.selectFrom("jobs").select("id").where("finished_at", "<", before.getTime()).limit(limit).execute();
+        const rows = await tx.selectFrom("jobs").select(["id", "attempt"]).where("finished_at", "<", before.getTime()).limit(limit).execute();
         const ids = rows.map((r) => r.id);
         if (ids.length === 0) return [];
         await tx.deleteFrom("job_events").where("job_id", "in", ids).execute();
@@ -182,7 +186,7 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
         await tx.deleteFrom("job_attempts").where("job_id", "in", ids).execute();
         await tx.deleteFrom("usage_samples").where("job_id", "in", ids).execute();
         await tx.deleteFrom("jobs").where("id", "in", ids).execute();
-        return ids as JobId[];
+        return rows.map((r) => ({ id: r.id as JobId, attempts: r.attempt }));
       });
     },
 

@@ -1,5 +1,5 @@
 import type { JobId } from "../domain/ids.js";
-import type { Job, JobState } from "../domain/job.js";
+import type { Job, JobState, Throttle } from "../domain/job.js";
 import type { JobEvent, NewJobEvent } from "../domain/job-event.js";
 
 /** Fields of a job that change over its life. `undefined` leaves a field as it is. */
@@ -31,6 +31,11 @@ export interface QueuedSummary {
   readonly createdAtMs: number;
   readonly deadlineSeconds: number;
   readonly dependsOn: readonly JobId[];
+  readonly throttle: Throttle | null;
+  /** A retry's back-off, or 0. */
+  readonly retryAtMs: number;
+  readonly attempt: number;
+  readonly retries: number;
 }
 
 export type { NewJobEvent };
@@ -129,8 +134,8 @@ export interface JobStore {
   transition(id: JobId, from: readonly JobState[], to: JobState, patch?: JobPatch, event?: NewJobEvent): Promise<Job | undefined>;
   /** Changes non-state fields; returns the updated job or undefined if it does not exist. */
   update(id: JobId, patch: JobPatch, event?: NewJobEvent): Promise<Job | undefined>;
-  /** Deletes finished jobs (and their events) that finished before `before`; returns their ids. */
-  purgeFinishedBefore(before: Date, limit: number): Promise<JobId[]>;
+  /** Deletes finished jobs (and their events, labels, attempts, samples) that finished before `before`; returns their ids and attempt counts. */
+  purgeFinishedBefore(before: Date, limit: number): Promise<{ id: JobId; attempts: number }[]>;
   /** The largest submission sequence number used so far (0 when empty). */
   maxSubmitSeq(): Promise<number>;
   countByState(): Promise<Partial<Record<JobState, number>>>;

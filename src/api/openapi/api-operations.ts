@@ -1,6 +1,6 @@
 import {
-  CREATE_PARAMETERS, EVENT_PARAMETERS, FORMAT_PARAMETER, IMAGE_PARAMETERS, LIST_PARAMETERS, LOG_PARAMETERS, MODIFY_PARAMETERS,
-  REGISTRY_AUTH_HEADER, SESSION_PARAMETERS, type SkahaHeader, type SkahaParameter,
+  BULK_ACTION_PARAMETER, BULK_PARAMETERS, CREATE_PARAMETERS, EVENT_PARAMETERS, FORMAT_PARAMETER, IMAGE_PARAMETERS, LIST_PARAMETERS, LOG_PARAMETERS,
+  MODIFY_PARAMETERS, REGISTRY_AUTH_HEADER, SELECTOR_PARAMETERS, SESSION_PARAMETERS, type SkahaHeader, type SkahaParameter,
 } from "../../contracts/skaha-parameters.js";
 import { z } from "zod";
 import type { ResponseSchemaName } from "../../contracts/response-schemas.js";
@@ -22,10 +22,12 @@ export type BodySpec = { readonly json: readonly JsonShape[] } | { readonly text
 /** `GET /healthz`. */
 const HEALTH = z.strictObject({ status: z.enum(["ok", "degraded"]), engine: z.enum(["available", "unavailable"]) });
 
-/** One successful answer: its description and its body by media type (none: empty). */
+/** One successful answer: its description, its body by media type (none: empty), and headers it may carry. */
 export interface SuccessSpec {
   readonly description: string;
   readonly content?: Readonly<Record<string, BodySpec>>;
+  /** Response headers by name, with what they say. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Who may call an operation. */
@@ -71,14 +73,26 @@ const USER_ERRORS: readonly ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "IDEN
 const ONE_SESSION_ERRORS: readonly ErrorCode[] = ["VALIDATION_FAILED", "JOB_NOT_FOUND", ...USER_ERRORS];
 const EVENT_TABLE_EXAMPLE = "TYPE     REASON    MESSAGE                         FIRST-TIME             LAST-TIME\nNormal   Queued    Session queued by alice         2026-07-01T12:00:00Z   2026-07-01T12:00:00Z\nNormal   Started   Started container               2026-07-01T12:00:01Z   2026-07-01T12:00:01Z\n";
 const XML = (example: string): BodySpec => ({ text: "VOSI XML", example });
+const BULK_TEXT: BodySpec = { text: "One line per matching session: `<id> <outcome>[: why]`.", example: "k3x9ab1z deleted\nq2w3e4r5 refused: session q2w3e4r5 has ended\n" };
+/** The selectors a bulk renew reads from the query besides `label` and `name`, which `POST /session` documents among its parameters. */
+const { label: _label, name: _name, ...RENEW_ONLY_SELECTORS } = SELECTOR_PARAMETERS;
 
 const SESSION_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "get", path: "/skaha/{version}/session", operationId: "get_session", tag: "Session Management", access: "user", extension: false,
     summary: "List your sessions",
-    description: "Your sessions, live or finished within the retention window, oldest first; running ones with their usage. `view=stats` answers the capacity figures instead, `view=all` every user's sessions with only the public fields.",
+    description: "Your sessions, live or finished within the retention window, oldest first; running ones with their usage. `view=stats` answers the capacity figures instead, `view=all` every user's sessions with only the public fields. skyrun also filters (`label`, `name`, `set`, `image`, `changedSince`, `from`, `to`, several `status`) and pages (`limit`, `cursor`, `sort`), the body staying the platform's array.",
     query: LIST_PARAMETERS,
-    success: { 200: { description: "The sessions (an array), the public listing for `view=all`, or the figures for `view=stats`.", content: { "application/json": { json: [{ arrayOf: "Session" }, { arrayOf: "PublicSession" }, { ref: "PlatformStats" }] } } } },
+    success: {
+      200: {
+        description: "The sessions (an array), the public listing for `view=all`, or the figures for `view=stats`.",
+        content: { "application/json": { json: [{ arrayOf: "Session" }, { arrayOf: "PublicSession" }, { ref: "PlatformStats" }] } },
+        headers: {
+          "x-skyrun-total": "skyrun extension: how many sessions match, before paging.",
+          "x-skyrun-next-cursor": "skyrun extension: with `limit`, the `cursor` of the next page; absent on the last.",
+        },
+      },
+    },
     errors: ["VALIDATION_FAILED", ...USER_ERRORS],
   },
   {
@@ -86,13 +100,17 @@ const SESSION_OPERATIONS: readonly ApiOperation[] = [
     summary: "Create headless sessions",
     description: "Creates one session, or `replicas` of them, or (skyrun) one per element of a JSON array body: differently specified sessions of one set, whose set-wide parameters (`maxRunning`, `maxRunningLabel`, `notify`) agree. Parameters come from the query string, a form (`curl -d`), a multipart form (`curl -F`) or a JSON object body, in any mix; names are case-insensitive, an unknown parameter is a 400 naming it. The answer is `text/plain`, one id per line, whatever `Accept` says (as the platform); JSON only with `format=json` or `Accept: application/vnd.skyrun+json`.",
     params: { ...CREATE_PARAMETERS, format: FORMAT_PARAMETER },
+    query: { action: BULK_ACTION_PARAMETER, ...RENEW_ONLY_SELECTORS },
     refusesUnknown: true,
     acceptsJsonArray: true,
     headers: [REGISTRY_AUTH_HEADER],
     success: {
       200: {
-        description: "Created: one id per line (`<id>\\n`), or with the JSON opt-in the created session (an array for several).",
-        content: { "text/plain": { text: "One session id per line.", example: "k3x9ab1z\n" }, "application/json": { json: [{ ref: "CreatedSession" }, { arrayOf: "CreatedSession" }] } },
+        description: "Created: one id per line (`<id>\\n`), or with the JSON opt-in the created session (an array for several). With `action=renew`: one line per matching session, or with the opt-in an array of outcomes.",
+        content: {
+          "text/plain": { text: "One session id per line (with `action=renew`: `<id> <outcome>` lines).", example: "k3x9ab1z\n" },
+          "application/json": { json: [{ ref: "CreatedSession" }, { arrayOf: "CreatedSession" }, { arrayOf: "BulkOutcome" }] },
+        },
       },
     },
     errors: ["VALIDATION_FAILED", "REQUEST_TOO_LARGE", "QUOTA_EXCEEDED", "EXECUTOR_REJECTED", "EXECUTOR_UNAVAILABLE", ...USER_ERRORS],
@@ -100,9 +118,10 @@ const SESSION_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: "delete", path: "/skaha/{version}/session", operationId: "delete_session", tag: "Session Management", access: "user", extension: false,
-    summary: "Refused: delete sessions one at a time",
-    description: "Always a 400, as on the platform (`Cannot kill all sessions`): delete with `DELETE /session/{id}`.",
-    success: {},
+    summary: "Delete the sessions a selector matches",
+    description: "skyrun: deletes every one of your sessions that the selectors match (`label`, `name`, `set`, `image`, `changedSince`, `from`, `to`) and answers per session: text lines, or with the JSON opt-in an array of outcomes. Without a selector it is a 400, as on the platform (`Cannot kill all sessions`).",
+    query: BULK_PARAMETERS,
+    success: { 200: { description: "What happened to each matching session.", content: { "text/plain": BULK_TEXT, "application/json": { json: [{ arrayOf: "BulkOutcome" }] } } } },
     errors: ["VALIDATION_FAILED", ...USER_ERRORS],
   },
   {
@@ -120,10 +139,17 @@ const SESSION_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: "post", path: "/skaha/{version}/session/{id}", operationId: "post_session_id", tag: "Session Management", access: "user", extension: false,
-    summary: "Renew a running session",
-    description: "`action=renew` moves the deadline as the platform computes it: time used + the renewal period, when that is later. No `action` is a 400 (`Cannot modify an existing session`), another one too (`unrecognized action`).",
+    summary: "Renew a running session, or retry an ended one",
+    description: "`action=renew` moves the deadline as the platform computes it: time used + the renewal period, when that is later. `action=retry` (skyrun) queues a new session with the same request as this ended one. No `action` is a 400 (`Cannot modify an existing session`), another one too (`unrecognized action`).",
     params: MODIFY_PARAMETERS,
-    success: { 200: { description: "Renewed; an empty body." } },
+    query: { format: FORMAT_PARAMETER },
+    headers: [REGISTRY_AUTH_HEADER],
+    success: {
+      200: {
+        description: "Renewed: an empty body. Retried: the new session's id (or with the JSON opt-in, the new session).",
+        content: { "text/plain": { text: "Empty (renew), or the new session's id (retry).", example: "q2w3e4r5\n" }, "application/json": { json: [{ ref: "CreatedSession" }] } },
+      },
+    },
     errors: ["JOB_ILLEGAL_TRANSITION", ...ONE_SESSION_ERRORS],
   },
   {

@@ -99,6 +99,7 @@ function mediaType(body: BodySpec): JsonObject {
 
 const successResponse = (s: SuccessSpec): JsonObject => ({
   description: s.description,
+  ...(s.headers ? { headers: Object.fromEntries(Object.entries(s.headers).map(([name, description]) => [name, { description, schema: { type: "string" } }])) } : {}),
   ...(s.content ? { content: Object.fromEntries(Object.entries(s.content).map(([type, body]) => [type, mediaType(body)])) } : {}),
 });
 
