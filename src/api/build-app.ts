@@ -12,6 +12,8 @@ import { ALLOW_HEADER, ALLOWED_METHODS, clientErrorHandler, isValidHost, methodN
 import { createMetricsGate, type MetricsAccess } from "./metrics-gate.js";
 import { MULTIPART_OPTIONS } from "./multipart-params.js";
 import { REQUEST_LIMITS } from "./request-limits.js";
+import { trackRoutes } from "./route-list.js";
+import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
@@ -40,6 +42,7 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true },
     ...(o.server ?? {}),
   }) as unknown as FastifyInstance;
+  trackRoutes(app);
   // No header is ever dropped unseen: the header byte limit (431) is the one limit.
   app.server.maxHeadersCount = 0;
   app.server.on("connect", refuseConnect);
@@ -75,12 +78,13 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
     }
     deps.metrics.httpErrors.inc({ status: "404" });
     return reply.code(404).type("text/plain; charset=utf-8")
-      .send(`No such endpoint: ${request.method} ${request.url.split("?")[0]}. skyrun serves /skaha/v0 and /skaha/v1: session, context, image, repository.\n`);
+      .send(`No such endpoint: ${request.method} ${request.url.split("?")[0]}. skyrun serves /skaha/v0 and /skaha/v1: session, context, image, repository; the API documentation is at /skaha.\n`);
   });
 
   const clientCertificatesOf = createClientCertificateReader();
   const authenticate = (request: FastifyRequest) => deps.authenticator.authenticate({ authorization: request.headers.authorization, clientCertificates: clientCertificatesOf(request) });
   registerOpsRoutes(app, deps, createMetricsGate(o.metricsAccess ?? {}, authenticate));
+  registerDocsRoutes(app, packageJson.version);
   for (const version of VERSIONS) {
     await app.register(async (scope) => {
       scope.addHook("onRequest", async (request) => {

@@ -1,31 +1,37 @@
 import type { FastifyRequest } from "fastify";
 import { labelProblem } from "../contracts/session-request.js";
+import { PAGING_PARAMETERS, SELECTOR_PARAMETERS, SORT_FIELDS, type SkahaParameter, type SortField } from "../contracts/skaha-parameters.js";
 import { invalid } from "../domain/errors.js";
 import type { JobState } from "../domain/job.js";
 import type { SessionSelector } from "../jobs/list-sessions.js";
 import type { JobSortField } from "../jobs/list-sessions.js";
+import { checkTextValue } from "./parameter-values.js";
 import { queryParam } from "./request-params.js";
 import { statesForStatus, STATUS_FILTER_VALUES } from "./presenters/session-status.js";
 
-/** Every value of a query parameter, case-insensitively (repeatable parameters). */
-export function queryValues(request: FastifyRequest, name: string): string[] {
+/** Every value of a catalogued, repeatable query parameter, case-insensitively. */
+export function queryValues(request: FastifyRequest, p: SkahaParameter): string[] {
   const query = (request.query ?? {}) as Record<string, unknown>;
+  const wire = p.name.toLowerCase();
   const out: string[] = [];
   for (const [k, v] of Object.entries(query)) {
-    if (k.toLowerCase() !== name) continue;
+    if (k.toLowerCase() !== wire) continue;
     for (const item of Array.isArray(v) ? v : [v]) if (typeof item === "string") out.push(item);
   }
+  for (const value of out) checkTextValue(p, value);
   return out;
 }
 
-/** The wire's sort names (the session JSON's fields) and the store's. */
-const SORTS: Record<string, JobSortField> = {
-  createdtime: "created", starttime: "started", endtime: "ended", name: "name", status: "state", userid: "owner",
-  image: "image", requestedcpucores: "cores", requestedram: "ram",
+/** The wire's sort names (the session JSON's fields, the catalogue's SORT_FIELDS) and the store's. */
+const SORT_BY: Record<SortField, JobSortField> = {
+  createdTime: "created", startTime: "started", endTime: "ended", name: "name", status: "state", userid: "owner",
+  image: "image", requestedCPUCores: "cores", requestedRAM: "ram",
 };
+const SORTS = new Map<string, JobSortField>(SORT_FIELDS.map((f) => [f.toLowerCase(), SORT_BY[f]]));
 
-function instant(request: FastifyRequest, name: string): Date | undefined {
-  const raw = queryParam(request, name);
+function instant(request: FastifyRequest, p: SkahaParameter): Date | undefined {
+  const name = p.name;
+  const raw = queryParam(request, p);
   if (raw === undefined) return undefined;
   const d = new Date(raw);
   if (!/^\d{4}-\d{2}-\d{2}/.test(raw.trim()) || Number.isNaN(d.getTime())) {
@@ -51,19 +57,19 @@ export function statusFilter(values: readonly string[]): readonly JobState[] | u
  */
 export function parseSelector(request: FastifyRequest): SessionSelector {
   const labels: Record<string, string> = {};
-  for (const entry of queryValues(request, "label")) {
+  for (const entry of queryValues(request, SELECTOR_PARAMETERS.label)) {
     const eq = entry.indexOf("=");
     const problem = eq <= 0 ? "each label filter is key=value" : labelProblem(entry.slice(0, eq), entry.slice(eq + 1));
     if (problem) throw invalid(`Invalid value for 'label': ${problem}.`, { parameter: "label" });
     labels[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
-  const name = queryParam(request, "name")?.trim();
-  const set = queryParam(request, "set")?.trim();
-  const image = queryParam(request, "image")?.trim();
-  const user = queryParam(request, "user")?.trim();
-  const changedSince = instant(request, "changedsince");
-  const from = instant(request, "from");
-  const to = instant(request, "to");
+  const name = queryParam(request, SELECTOR_PARAMETERS.name)?.trim();
+  const set = queryParam(request, SELECTOR_PARAMETERS.set)?.trim();
+  const image = queryParam(request, SELECTOR_PARAMETERS.image)?.trim();
+  const user = queryParam(request, SELECTOR_PARAMETERS.user)?.trim();
+  const changedSince = instant(request, SELECTOR_PARAMETERS.changedSince);
+  const from = instant(request, SELECTOR_PARAMETERS.from);
+  const to = instant(request, SELECTOR_PARAMETERS.to);
   return {
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     ...(name ? { name: name.endsWith("*") ? { prefix: name.slice(0, -1) } : { exact: name } } : {}),
@@ -78,9 +84,9 @@ export function parseSelector(request: FastifyRequest): SessionSelector {
 
 /** Paging and order of a listing: `limit` (1..1000), `cursor`, `sort` (a session field, `-` first for descending). */
 export function parsePaging(request: FastifyRequest): { limit?: number; cursor?: string; sort?: { field: JobSortField; descending: boolean } } {
-  const limitRaw = queryParam(request, "limit");
-  const cursor = queryParam(request, "cursor");
-  const sortRaw = queryParam(request, "sort")?.trim();
+  const limitRaw = queryParam(request, PAGING_PARAMETERS.limit);
+  const cursor = queryParam(request, PAGING_PARAMETERS.cursor);
+  const sortRaw = queryParam(request, PAGING_PARAMETERS.sort)?.trim();
   let limit: number | undefined;
   if (limitRaw !== undefined) {
     if (!/^\s*\d+\s*$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 1000) throw invalid(`Invalid value for 'limit': ${limitRaw}. Allowed: a whole number from 1 to 1000.`, { parameter: "limit" });
@@ -89,8 +95,8 @@ export function parsePaging(request: FastifyRequest): { limit?: number; cursor?:
   let sort: { field: JobSortField; descending: boolean } | undefined;
   if (sortRaw) {
     const descending = sortRaw.startsWith("-");
-    const field = SORTS[sortRaw.replace(/^[-+]/, "").toLowerCase()];
-    if (!field) throw invalid(`Invalid value for 'sort': ${sortRaw}. Allowed: ${["createdTime", "startTime", "endTime", "name", "status", "userid", "image", "requestedCPUCores", "requestedRAM"].join(", ")}, each with a leading '-' for descending.`, { parameter: "sort" });
+    const field = SORTS.get(sortRaw.replace(/^[-+]/, "").toLowerCase());
+    if (!field) throw invalid(`Invalid value for 'sort': ${sortRaw}. Allowed: ${SORT_FIELDS.join(", ")}, each with a leading '-' for descending.`, { parameter: "sort" });
     sort = { field, descending };
   }
   if (cursor !== undefined && limit === undefined) throw invalid("Parameter 'cursor' needs 'limit': the page size it continues.", { parameter: "cursor" });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiVersion } from "../../contracts/api-version.js";
+import { LOG_PARAMETERS } from "../../contracts/skaha-parameters.js";
 import { formatEventTable } from "../../contracts/session-event.js";
 import { sessionEvents } from "../../jobs/session-events.js";
 import { sessionLogs } from "../../jobs/session-logs.js";
@@ -22,9 +23,9 @@ export function registerSessionOutputRoutes(app: FastifyInstance, deps: ApiDeps,
     // The response's close (not the request's, which fires once the body is read) means the client left.
     reply.raw.on("close", () => abort.abort());
     const stream = await sessionLogs(d, principalOf(request), request.params.id, {
-      follow: flagParam(request, "follow"),
-      tail: countParam(request, "tail"),
-      attempt: countParam(request, "attempt"),
+      follow: flagParam(request, LOG_PARAMETERS.follow),
+      tail: countParam(request, LOG_PARAMETERS.tail),
+      attempt: countParam(request, LOG_PARAMETERS.attempt),
       signal: abort.signal,
     });
     return reply.type("text/plain; charset=utf-8").send(stream);

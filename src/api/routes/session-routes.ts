@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiVersion } from "../../contracts/api-version.js";
+import { BULK_ACTION_PARAMETER, CREATE_PARAMETERS, FORMAT_PARAMETER, LIST_PARAMETERS, MODIFY_PARAMETERS, SESSION_PARAMETERS } from "../../contracts/skaha-parameters.js";
 import { invalid } from "../../domain/errors.js";
 import type { Job } from "../../domain/job.js";
 import type { SessionUsage } from "../../domain/session-usage.js";
@@ -22,8 +23,6 @@ import { registerSessionOutputRoutes } from "./session-output-routes.js";
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
-const LIST_VIEWS = ["all", "stats", "interactive"] as const;
-
 /**
  * The `view` asked for, when it is one this resource knows. The platform ignores any
  * other value and gives the plain answer (skaha 1.7's client sends `view=event` for a
@@ -45,11 +44,11 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   const json = (job: Job, usage?: SessionUsage) => toSessionJson(job, version, { usage, waiting: d.scheduling.explain(job) });
 
   app.get("/session", async (request, reply) => {
-    const view = knownView(queryParam(request, "view"), LIST_VIEWS);
+    const view = knownView(queryParam(request, LIST_PARAMETERS.view), LIST_PARAMETERS.view.allowed);
     if (view === "stats") return reply.send(toPlatformStatsJson(await platformStats(d)));
     const principal = principalOf(request);
     const page = await listSessions(d, principal, {
-      type: queryParam(request, "type"), states: statusFilter(queryValues(request, "status")), view, ...parseSelector(request), ...parsePaging(request),
+      type: queryParam(request, LIST_PARAMETERS.type), states: statusFilter(queryValues(request, LIST_PARAMETERS.status)), view, ...parseSelector(request), ...parsePaging(request),
     });
     // Paging rides in headers, so the body stays the platform's array.
     reply.header("x-skyrun-total", String(page.total));
@@ -62,13 +61,13 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
 
   app.post("/session", async (request, reply) => {
     const principal = principalOf(request);
-    const action = queryParam(request, "action")?.trim().toLowerCase();
+    const action = queryParam(request, BULK_ACTION_PARAMETER)?.trim().toLowerCase();
     if (action !== undefined) {
       if (action !== "renew") throw invalid(`unrecognized action on /session: ${action}. Allowed: renew (with label, name or set selecting sessions).`, { parameter: "action" });
       return sendBulk(request, reply, "renew");
     }
     await deps.identities.check(principal.owner);
-    const items = await collectCreateItems(request);
+    const items = await collectCreateItems(request, { ...CREATE_PARAMETERS, format: FORMAT_PARAMETER });
     const { format } = takeFormat(request, items[0]!);
     const jobs = await createSessions(d, principal, { items: items.map((p) => takeFormat(request, p).params), registryAuthHeader: registryAuthOf(request) });
     deps.metrics.sessionsCreated.inc(jobs.length);
@@ -90,7 +89,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   app.delete("/session", async (request, reply) => sendBulk(request, reply, "delete"));
 
   app.get("/session/:id", async (request: IdRequest, reply) => {
-    const view = knownView(queryParam(request, "view"), ["logs", "events"] as const);
+    const view = knownView(queryParam(request, SESSION_PARAMETERS.view), SESSION_PARAMETERS.view.allowed);
     if (view === "logs") return output.sendLogs(request, reply);
     if (view === "events") return output.sendEvents(request, reply);
     const s = await sessionDetails(d, principalOf(request), request.params.id);
@@ -100,7 +99,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   const output = registerSessionOutputRoutes(app, deps, version);
 
   app.post("/session/:id", async (request: IdRequest, reply) => {
-    const params = await collectParams(request);
+    const params = await collectParams(request, MODIFY_PARAMETERS);
     const action = params.get("action")?.[0];
     if (action === undefined) throw invalid("Cannot modify an existing session: send action=renew to extend its expiry, or action=retry to run it again.", { parameter: "action" });
     const word = typeof action === "string" ? action.trim().toLowerCase() : "";
