@@ -44,8 +44,10 @@ function load(file: string): DashboardAsset {
  */
 export function defaultDashboardDir(): string | undefined {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const candidates = [join(here, "../../web"), join(here, "../../dist/web")];
-  return candidates.find((dir) => existsSync(join(dir, "index.html")));
+  // From src/api (tsx, tests) the build is ../../dist/web; from dist/src/api it is ../../web.
+  // web/ itself holds the sources' index.html, never served: a build has assets/.
+  const candidates = [join(here, "../../dist/web"), join(here, "../../web")];
+  return candidates.find((dir) => existsSync(join(dir, "index.html")) && existsSync(join(dir, "assets")));
 }
 
 /**

@@ -17,6 +17,17 @@ export function formatDuration(ms: number): string {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
+/** Compact for tables: `14:05:09` today, `01-31 14:05` this year, else `2025-01-31`. */
+export function formatShortTime(iso: string | undefined, nowMs = Date.now()): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const now = new Date(nowMs);
+  if (d.toDateString() === now.toDateString()) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (d.getFullYear() === now.getFullYear()) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** `2026-01-31 14:05:09` in the browser's time zone; empty when absent. */
 export function formatTime(iso: string | undefined): string {
   if (!iso) return "";
