@@ -2,7 +2,7 @@
  * Cancel, delete, renew and retry on one session, a selection, or every session a
  * filter matches, with an outcome per session. "Cancel" and "delete" are both
  * `DELETE /session/{id}` (the skaha API has one verb): the words follow the session's
- * state. A filter the server's bulk selectors cover (label, name, set) is one request;
+ * state: "cancel" is offered for sessions still running or waiting, "delete" for any. A filter the server's bulk selectors cover (label, name, set) is one request;
  * any other is listed and acted on one session at a time, four at once.
  */
 import { actOnSession, ApiError, bulkAction, isMissingEndpoint } from "../api/api-client.js";
@@ -32,7 +32,7 @@ const isActive = (s: string) => /^(pending|running|terminating)$/i.test(s);
 export function canApply(action: SessionAction, status: string): boolean {
   switch (action) {
     case "cancel": return isActive(status);
-    case "delete": return !isActive(status);
+    case "delete": return true;
     case "renew": return /^running$/i.test(status);
     case "retry": return !isActive(status);
   }

@@ -24,6 +24,8 @@ type Tab = (typeof TABS)[number];
 export interface JobPanelProps {
   readonly id: string;
   readonly tab: string | undefined;
+  /** Changes when an action may have changed the session. */
+  readonly refreshKey: number;
   onTab: (tab: string) => void;
   onClose: () => void;
   onOpen: (id: string) => void;
@@ -57,7 +59,7 @@ function Details({ s }: { s: Session }) {
   );
 }
 
-export function JobPanel({ id, tab, onTab, onClose, onOpen, onStep, onAction }: JobPanelProps) {
+export function JobPanel({ id, tab, refreshKey, onTab, onClose, onOpen, onStep, onAction }: JobPanelProps) {
   const [session, setSession] = useState<Session | undefined>(liveStore.session(id));
   const [events, setEvents] = useState<SessionEventJson[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -73,14 +75,18 @@ export function JobPanel({ id, tab, onTab, onClose, onOpen, onStep, onAction }: 
   }, [streamed, live.version]);
 
   useEffect(() => {
-    let stopped = false;
     setError(undefined);
     setEvents(undefined);
     setLogAttempt(undefined);
-    getSession(id).then((s) => { if (!stopped) setSession(s); }, (e: unknown) => { if (!stopped) setError(e instanceof Error ? e.message : String(e)); });
     heading.current?.focus();
-    return () => { stopped = true; };
   }, [id]);
+
+  // Read again when opened, after an action, and on each reload the live stream asks for.
+  useEffect(() => {
+    let stopped = false;
+    getSession(id).then((s) => { if (!stopped) setSession(s); }, (e: unknown) => { if (!stopped) setError(e instanceof Error ? e.message : String(e)); });
+    return () => { stopped = true; };
+  }, [id, live.reloads, refreshKey]);
 
   const status = session?.status ?? "";
   useEffect(() => {
@@ -103,7 +109,7 @@ export function JobPanel({ id, tab, onTab, onClose, onOpen, onStep, onAction }: 
       </header>
       {session && (
         <div class="buttons actions">
-          {actions.filter((a) => canApply(a, session.status)).map((a) => (
+          {actions.filter((a) => (a === "delete" ? !isActive(session.status) : canApply(a, session.status))).map((a) => (
             <button key={a} type="button" class={a === "cancel" || a === "delete" ? "danger" : ""} onClick={() => onAction(a, session)}>
               {a[0]!.toUpperCase() + a.slice(1)}
             </button>

@@ -35,6 +35,7 @@ export function JobsPage({ place, me }: { readonly place: Place; readonly me: Da
   const pages = useSessionPages(q, me.user);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [request, setRequest] = useState<ActionRequest | undefined>();
+  const [actions, setActions] = useState(0);
 
   const onQuery = (next: SessionQuery) => {
     setSelected(new Set());
@@ -110,10 +111,10 @@ export function JobsPage({ place, me }: { readonly place: Place; readonly me: Da
           : <GroupsTable q={q} onQuery={onQuery} onOpen={onOpen} />}
       </section>
       {openId && (
-        <JobPanel id={openId} tab={tab} onTab={(t) => navigate(`/jobs${withParam(place.search, "tab", t)}`, { replace: true })}
+        <JobPanel id={openId} tab={tab} refreshKey={actions} onTab={(t) => navigate(`/jobs${withParam(place.search, "tab", t)}`, { replace: true })}
           onClose={onClose} onOpen={onOpen} onStep={onStep} onAction={actOnOne} />
       )}
-      {request && <ActionDialog request={request} onClose={(changed) => { setRequest(undefined); if (changed) { setSelected(new Set()); invalidateListing(); pages.refresh(); } }} />}
+      {request && <ActionDialog request={request} onClose={(changed) => { setRequest(undefined); if (changed) { setSelected(new Set()); setActions((n) => n + 1); invalidateListing(); pages.refresh(); } }} />}
     </div>
   );
 }
