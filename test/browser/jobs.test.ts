@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, launchChromium, openContext, screenshot } from "../support/browser.js";
+import { collectPageErrors, focusedAttribute, launchChromium, openContext, screenshot } from "../support/browser.js";
 import { request, waitUntil, type SessionJson } from "../support/http.js";
 import { DEMO_IMAGE } from "../support/paths.js";
 import { startTestServer, type TestServer, type TestUser } from "../support/test-server.js";
@@ -223,20 +223,20 @@ describe("the jobs dashboard (issue 17)", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => rows(page, "keys-").count()).toBe(2);
     // Tab until the table's one tab stop, the first row.
-    for (let i = 0; i < 60 && (await page.evaluate(() => document.activeElement?.getAttribute("role"))) !== "row"; i++) await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-rowindex"))).toBe("3");
+    for (let i = 0; i < 60 && (await focusedAttribute(page, "role")) !== "row"; i++) await page.keyboard.press("Tab");
+    expect(await focusedAttribute(page, "aria-rowindex")).toBe("3");
     await page.keyboard.press("ArrowDown");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-rowindex"))).toBe("4");
+    await expect.poll(() => focusedAttribute(page, "aria-rowindex")).toBe("4");
     await page.keyboard.press(" ");
     await page.getByText("1 selected:").waitFor();
     await page.keyboard.press("Enter");
     const panel = page.getByRole("complementary", { name: /keys-/ });
     await panel.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("panel-title");
+    await expect.poll(() => focusedAttribute(page, "id")).toBe("panel-title");
     await screenshot(page, "keyboard-dark");
     await page.keyboard.press("Escape");
     await expect.poll(() => panel.count()).toBe(0);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("row");
+    await expect.poll(() => focusedAttribute(page, "role")).toBe("row");
     await context.close();
   }, 180_000);
 });

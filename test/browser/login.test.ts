@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, launchChromium, openContext, screenshot } from "../support/browser.js";
+import type { PageGlobals } from "../support/first-view.js";
 import { startOidcLoginIssuer, type OidcLoginIssuer } from "../support/oidc-login-issuer.js";
 import { DEMO_IMAGE } from "../support/paths.js";
 import { makeDataDir, startTestServer, type TestServer } from "../support/test-server.js";
@@ -100,7 +101,7 @@ describe("logging in to the dashboard (issue 17)", () => {
       await page.getByRole("row").filter({ hasText: "proxy-login" }).waitFor();
       await page.getByText("dave via token").waitFor();
       expect(unauthorized).toEqual([]);
-      expect(await page.evaluate(() => sessionStorage.getItem("skyrun.token"))).toBeNull();
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem("skyrun.token"))).toBeNull();
       await context.close();
     } finally {
       await t.close();

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { PageGlobals } from "./first-view.js";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Debian's Chromium (scripts/setup-system.sh --test installs it); Playwright's own download does not work here. */
@@ -37,4 +38,9 @@ export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
+}
+
+/** An attribute of the element that has the focus (null when none), read in the page. */
+export async function focusedAttribute(page: Page, name: string): Promise<string | null> {
+  return page.evaluate((n) => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute(n) ?? null, name);
 }
