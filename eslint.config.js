@@ -77,7 +77,16 @@ export default defineConfig(
     rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./(?!contracts/)", message: "client/ imports only contracts/ (plus Node built-ins and npm libraries such as undici for TLS)" }] }] },
   },
   layer(["src/contracts/**/*.ts"], ["../*", "node:*"], "contracts/ is shared by server and client: no imports"),
-  // User verbs are thin over the SDK; only the operator commands (and main.ts, which registers them) reach into the server.
+  // The legacy batch-file translators are pure: file text in, session requests out; I/O arrives through SubmitHost.
+  ...[["src/batch-files/*.ts", "^\\.\\./(?!contracts/)"], ["src/batch-files/*/**/*.ts", "^\\.\\./\\.\\./(?!contracts/)"]].map(([files, outside]) => ({
+    files: [files],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [
+      { regex: outside, message: "batch-files/ imports only contracts/ and itself" },
+      { regex: "^node:", message: "batch-files/ is pure: file reads, globbing and the environment arrive through a SubmitHost" },
+    ] }] },
+  })),
+  // User verbs are thin over the SDK (and the pure batch-file translators); only the operator commands (and main.ts, which registers them) reach into the server.
   {
     files: ["src/cli/**/*.ts"],
     ignores: ["src/cli/main.ts", "src/cli/commands/server.ts", "src/cli/commands/users.ts", "src/cli/commands/tokens.ts", "src/cli/commands/groups.ts"],

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One command for a fresh Debian 12 machine: install everything the tests need and run
 # every test (unit, store on SQLite and PostgreSQL, API, end to end on Podman, Slurm, the Python SDK).
+# Run as root, or as a user who may use sudo (it then runs itself with sudo).
 set -euo pipefail
+source "$(dirname "$0")/as-root.sh"
+run_as_root "$(readlink -f "$0")" "$@"
 cd "$(dirname "$0")/.."
 
 bash scripts/setup-system.sh --test

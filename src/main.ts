@@ -25,6 +25,7 @@ import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
 import { createImageCatalog } from "./images/image-catalog.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "./identity/secret-box.js";
 import type { JobServiceDeps } from "./jobs/job-service-deps.js";
+import { createCachedUsageReader } from "./jobs/usage-reader.js";
 import { createSchedulingService } from "./scheduler/scheduling-service.js";
 import { buildRunRequest } from "./scheduler/run-request.js";
 import { createDataLayout } from "./storage/data-layout.js";
@@ -147,9 +148,12 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       renewSeconds: config.sessions.renewSeconds,
       maxReplicas: config.sessions.maxReplicas,
       maxQueuedPerUser: config.scheduler.limits.maxQueuedJobs,
+      viewAll: config.auth.viewAll,
     },
     registries: config.registries.map((r) => r.host),
+    registryAliases: config.registryAliases,
     images,
+    usage: createCachedUsageReader({ readUsage: (job) => scheduling.liveUsage(job), clock }),
     nextSubmitSeq: () => ++submitSeq,
   };
   const metrics = createApiMetrics({

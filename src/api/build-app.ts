@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type
 import type { Logger } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
 import { SKYRUN_VERSION_HEADER } from "../contracts/platform.js";
-import type { ApiVersion } from "../domain/session-view.js";
+import type { ApiVersion } from "../contracts/api-version.js";
 import type { ApiDeps } from "./api-deps.js";
 import { createClientCertificateReader } from "./client-certificates.js";
 import { toErrorResponse } from "./error-status.js";

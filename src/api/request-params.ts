@@ -107,9 +107,3 @@ export function countParam(request: FastifyRequest, name: string): number | unde
   if (!/^\s*\d{1,9}\s*$/.test(v)) throw invalid(`Invalid value for '${name}': ${v}. Allowed: a whole number of lines, 0 or more.`, { parameter: name });
   return Number(v);
 }
-
-/** True when the client asks for JSON rather than the platform's text/plain. */
-export function wantsJson(request: FastifyRequest): boolean {
-  const accept = (request.headers.accept ?? "").toLowerCase();
-  return /application\/json/.test(accept);
-}

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import packageJson from "../../package.json" with { type: "json" };
 import { createClient, loadClientSettings, toClientOptions, type ClientSettings, type LoadedSettings, type SkyrunClient } from "../client/index.js";
 import { parseOutputFormat, UsageError, type OutputFormat } from "./output.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 /** This CLI's version, sent in the User-Agent. */
 export const CLI_VERSION: string = packageJson.version;
@@ -18,11 +19,14 @@ export interface OutputFlags {
   output: string;
 }
 
-/** Adds `--url`, `--cert`, `--ca` and `--api-version`, which win over SKYRUN_* and the settings file. */
-export function withConnectionOptions(command: Command): Command {
+/**
+ * Adds `--url`, `--cert`, `--ca` and `--api-version`, which win over SKYRUN_* and the
+ * settings file. `certFlags` spells the certificate option differently (canfar_submit's `-c, --cert`).
+ */
+export function withConnectionOptions(command: Command, certFlags = "--cert <pem>"): Command {
   return command
     .option("--url <url>", "server URL (default: SKYRUN_URL, then the settings of skyrun login)")
-    .option("--cert <pem>", "client certificate and key PEM, e.g. ~/.ssl/cadcproxy.pem (default: SKYRUN_CERT)")
+    .option(certFlags, "client certificate and key PEM, e.g. ~/.ssl/cadcproxy.pem (default: SKYRUN_CERT)")
     .option("--ca <pem>", "CA certificates to trust, for a server with a private CA (default: SKYRUN_CA)")
     .option("--api-version <v>", "skaha API version: v0 or v1 (default v1, or as the URL says)");
 }
@@ -47,7 +51,7 @@ export function flagSettings(flags: ConnectionFlags): ClientSettings {
 
 /** The settings in effect for this command; warnings go to stderr. */
 export function loadSettings(flags: ConnectionFlags): LoadedSettings {
-  const loaded = loadClientSettings({ env: process.env, flags: flagSettings(flags) });
+  const loaded = loadClientSettings({ env: cliEnvironment(), flags: flagSettings(flags) });
   for (const w of loaded.warnings) process.stderr.write(`skyrun: warning: ${w}\n`);
   return loaded;
 }

@@ -15,14 +15,18 @@ import { registerLogsCommand } from "./commands/logs.js";
 import { registerPruneCommand } from "./commands/prune.js";
 import { registerPsCommand } from "./commands/ps.js";
 import { registerRenewCommand } from "./commands/renew.js";
+import { registerSbatchCommand } from "./commands/sbatch.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerStatsCommand } from "./commands/stats.js";
+import { registerSubmitDagCommand } from "./commands/submit-dag.js";
+import { registerSubmitCommand } from "./commands/submit.js";
 import { registerTokensCommand } from "./commands/tokens.js";
 import { registerUsersCommand } from "./commands/users.js";
 import { registerVersionCommand } from "./commands/version.js";
 import { registerWaitCommand } from "./commands/wait.js";
 import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./output.js";
+import { cliEnvironment } from "./cli-environment.js";
 
 const EXIT_FOR_CODE: Record<string, number> = {
   VALIDATION_FAILED: EXIT.USAGE,
@@ -54,7 +58,7 @@ export function reportError(e: unknown): number {
   }
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`skyrun: ${message}\n`);
-  if (process.env.SKYRUN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
+  if (cliEnvironment().SKYRUN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
   return EXIT.FAILURE;
 }
 
@@ -66,7 +70,9 @@ export function buildProgram(): Command {
   // User commands, on the SDK (the platform CLI's verbs).
   for (const register of [registerCreateCommand, registerPsCommand, registerInfoCommand, registerEventsCommand, registerLogsCommand, registerWaitCommand,
     registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerImageCommand, registerContextCommand,
-    registerLoginCommand, registerConfigCommand, registerVersionCommand]) register(program);
+    registerLoginCommand, registerConfigCommand, registerVersionCommand,
+    // The legacy batch systems' commands, on the translators in batch-files/.
+    registerSubmitCommand, registerSubmitDagCommand, registerSbatchCommand]) register(program);
   registerServerCommand(program);
   registerUsersCommand(program);
   registerTokensCommand(program);

@@ -23,7 +23,8 @@ export interface HttpCall {
   readonly method: "GET" | "POST" | "DELETE";
   /** e.g. `session`, `session/abc123de/logs` */
   readonly path: string;
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Query parameters; an array repeats the name (`label=a=1&label=b=2`). */
+  readonly query?: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
   /** An x-www-form-urlencoded body; repeated names allowed. */
   readonly form?: readonly (readonly [string, string])[];
   readonly json?: unknown;
@@ -133,7 +134,10 @@ export class HttpTransport {
   /** The full URL of a call. */
   url(call: Pick<HttpCall, "path" | "query">): string {
     const u = new URL(`${this.o.baseUrl}/${call.path}`);
-    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) u.searchParams.append(k, String(v));
+    for (const [k, v] of Object.entries(call.query ?? {})) {
+      if (Array.isArray(v)) for (const item of v as readonly string[]) u.searchParams.append(k, item);
+      else if (v !== undefined) u.searchParams.append(k, String(v));
+    }
     return u.toString();
   }
 

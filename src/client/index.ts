@@ -5,6 +5,9 @@
 export { createClient, SkyrunClient } from "./skyrun-client.js";
 export type { CallOptions, ClientOptions, CreateOptions, CreateResult, FollowOptions, ListFilter, LogOptions, ServerKind } from "./skyrun-client.js";
 export type { CreateSessionSpec, RegistryAuth } from "./session-spec.js";
+export type { CreatedSet, CreateSetsResult } from "./session-sets.js";
+export { LABEL_KEY, labelProblem, MAX_RETRIES, MAX_RUNNING_LIMIT } from "../contracts/session-request.js";
+export type { SessionRequest, SessionSetOptions, SessionSetRequest } from "../contracts/session-request.js";
 export type { WaitOptions, WaitProgress, WaitResult, WaitUntil } from "./session-waiter.js";
 export { runBulk } from "./run-bulk.js";
 export type { BulkOptions, BulkResult, ItemResult } from "./run-bulk.js";

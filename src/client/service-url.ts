@@ -1,8 +1,8 @@
 import { InvalidRequestError } from "./client-error.js";
 
-/** The skaha API version: v0 says `Succeeded` where v1 says `Completed`. */
-export type ApiVersion = "v0" | "v1";
-export const API_VERSIONS: readonly ApiVersion[] = ["v0", "v1"];
+import { API_VERSIONS, type ApiVersion } from "../contracts/api-version.js";
+
+export { API_VERSIONS, type ApiVersion } from "../contracts/api-version.js";
 
 /**
  * The versioned API base for a server address. Accepted forms: a server root

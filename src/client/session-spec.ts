@@ -1,4 +1,6 @@
+import type { SessionRequest, SessionSetOptions } from "../contracts/session-request.js";
 import { InvalidRequestError, UnsupportedError } from "./client-error.js";
+import { checkExtensions, extensionBody, usedExtensions } from "./session-extensions.js";
 
 /** Private registry credentials, sent as the `x-skaha-registry-auth` header (base64 of `username:secret`). */
 export interface RegistryAuth {
@@ -6,35 +8,11 @@ export interface RegistryAuth {
   readonly secret: string;
 }
 
-/** What to run: the parameters of `POST /session`. */
-export interface CreateSessionSpec {
-  /** Letters, digits and '-'. With replicas > 1 the sessions are `name-1` … `name-N`. */
-  readonly name: string;
-  /** e.g. `images.canfar.net/skaha/terminal:1.1.2` */
-  readonly image: string;
-  /** The session type (the platform's `type`). @defaultValue headless */
-  readonly kind?: string;
-  /** Cores; leave out for the server's flexible default. */
-  readonly cores?: number;
-  /** RAM in GB; leave out for the server's flexible default. */
-  readonly ram?: number;
-  readonly gpus?: number;
-  /**
-   * The program instead of the image's entrypoint. An array is an exact argv (program,
-   * then arguments); a string is sent as the server's `cmd` parameter as is.
-   */
-  readonly cmd?: string | readonly string[];
-  /**
-   * Arguments instead of the image's CMD. An array is passed exactly, one element per
-   * argument; a string is the server's `args` parameter, which the server splits into words.
-   */
-  readonly args?: string | readonly string[];
-  /** Environment: an object, or a list of `KEY=VALUE` (values may contain '='). */
-  readonly env?: Readonly<Record<string, string>> | readonly string[];
-  /** Independent copies, each with REPLICA_ID (1-based) and REPLICA_COUNT. @defaultValue 1 */
-  readonly replicas?: number;
-  /** skyrun: sessions that must end Succeeded/Completed before these start. */
-  readonly dependsOn?: readonly string[];
+/**
+ * What to run: the parameters of `POST /session` (see {@link SessionRequest}), the
+ * set-wide ones, and the registry credentials sent as a header.
+ */
+export interface CreateSessionSpec extends SessionRequest, SessionSetOptions {
   readonly registryAuth?: RegistryAuth;
 }
 
@@ -81,6 +59,7 @@ export function checkSpec(spec: CreateSessionSpec): void {
   positive("replicas", spec.replicas, true);
   envPairs(spec.env);
   if (typeof spec.cmd !== "string" && spec.cmd !== undefined && spec.cmd.length === 0) throw new InvalidRequestError("Invalid value for 'cmd': an empty argv; give a program or leave 'cmd' out.", "cmd");
+  checkExtensions(spec);
 }
 
 /** The JSON body of skyrun's `POST /session`: argv arrays are passed exactly, replicas in one request. */
@@ -96,7 +75,16 @@ export function toSkyrunBody(spec: CreateSessionSpec): Record<string, unknown> {
   if (env.length > 0) body.env = env.map(([k, v]) => `${k}=${v}`);
   if (spec.replicas !== undefined && spec.replicas !== 1) body.replicas = spec.replicas;
   if (spec.dependsOn && spec.dependsOn.length > 0) body.dependsOn = [...spec.dependsOn];
-  return body;
+  return { ...body, ...extensionBody(spec) };
+}
+
+/**
+ * The JSON body of skyrun's `POST /session` for one set of differently-specified
+ * sessions: an array of parameter objects, the set-wide options repeated on each (the
+ * server requires them to agree).
+ */
+export function toSkyrunSetBody(specs: readonly SessionRequest[], set: SessionSetOptions): Record<string, unknown>[] {
+  return specs.map((spec) => toSkyrunBody({ ...spec, ...set }));
 }
 
 /** The platform splits `args` on single spaces: an argument holding whitespace cannot survive. */
@@ -116,6 +104,8 @@ function platformArgs(words: readonly string[]): string {
  */
 export function toPlatformForm(spec: CreateSessionSpec, replica: number, count: number): [string, string][] {
   if (spec.dependsOn && spec.dependsOn.length > 0) throw new UnsupportedError("'dependsOn' is a skyrun extension; this server (the platform) does not support job dependencies.");
+  const extensions = usedExtensions(spec);
+  if (extensions.length > 0) throw new UnsupportedError(`${extensions.map((e) => `'${e}'`).join(", ")} ${extensions.length > 1 ? "are skyrun extensions" : "is a skyrun extension"}; this server (the platform) does not support ${extensions.length > 1 ? "them" : "it"}.`);
   const form: [string, string][] = [["name", count > 1 ? `${spec.name}-${replica}` : spec.name], ["image", spec.image]];
   if (spec.cores !== undefined) form.push(["cores", String(spec.cores)]);
   if (spec.ram !== undefined) form.push(["ram", String(spec.ram)]);

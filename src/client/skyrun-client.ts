@@ -1,4 +1,4 @@
-import type { ImageJson, PlatformStatsJson, ResourceContextJson, SessionStatsJson } from "../contracts/platform.js";
+import { SKYRUN_JSON_MEDIA_TYPE, type ImageJson, type PlatformStatsJson, type ResourceContextJson, type SessionStatsJson } from "../contracts/platform.js";
 import { parseEventTable, type SessionEventJson } from "../contracts/session-event.js";
 import type { CreatedSessionJson, PublicSessionJson, SessionJson } from "../contracts/session.js";
 import { ApiError, ProtocolError, UnsupportedError, type ClientError } from "./client-error.js";
@@ -8,7 +8,9 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 import { runBulk, type BulkResult } from "./run-bulk.js";
 import { resolveServiceUrl, type ApiVersion } from "./service-url.js";
 import { waitForSessions, type WaitOptions, type WaitResult } from "./session-waiter.js";
-import { checkSpec, PLATFORM_MAX_REPLICAS, registryAuthHeader, toPlatformForm, toSkyrunBody, type CreateSessionSpec, type RegistryAuth } from "./session-spec.js";
+import type { SessionRequest, SessionSetOptions, SessionSetRequest } from "../contracts/session-request.js";
+import { createSetsInOrder, parseCreated, setShape, type CreatedSet, type CreateSetsResult } from "./session-sets.js";
+import { checkSpec, PLATFORM_MAX_REPLICAS, registryAuthHeader, toPlatformForm, toSkyrunBody, toSkyrunSetBody, type CreateSessionSpec, type RegistryAuth } from "./session-spec.js";
 import { loadTlsMaterial } from "./tls-credentials.js";
 
 /** Which server the client talks to: skyrun (which names itself in `x-skyrun-version`) or the platform's skaha. */
@@ -50,6 +52,8 @@ export interface ListFilter {
   readonly kind?: string | undefined;
   /** A status word; `Completed` and `Succeeded` are translated for the API version in use. */
   readonly status?: string | undefined;
+  /** skyrun: only sessions having every one of these labels (`key=value`). */
+  readonly labels?: readonly string[] | undefined;
 }
 
 export interface CreateOptions extends CallOptions {
@@ -141,7 +145,8 @@ export class SkyrunClient {
     const headers = auth ? { "x-skaha-registry-auth": registryAuthHeader(auth) } : undefined;
     const count = spec.replicas ?? 1;
     if ((await this.server(o)).kind === "skyrun") {
-      const call: HttpCall = { method: "POST", path: "session", json: toSkyrunBody(spec), headers: { accept: "application/json", ...headers }, idempotent: false, signal: o.signal };
+      // skyrun answers text ids, as the platform does, unless asked for its JSON by this media type.
+      const call: HttpCall = { method: "POST", path: "session", json: toSkyrunBody(spec), headers: { accept: SKYRUN_JSON_MEDIA_TYPE, ...headers }, idempotent: false, signal: o.signal };
       const reply = await this.http.request(call);
       const parsed = parseJson<CreatedSessionJson | CreatedSessionJson[]>(reply.text, this.http.url(call));
       const sessions = Array.isArray(parsed) ? parsed : [parsed];
@@ -163,12 +168,47 @@ export class SkyrunClient {
     return { ids: result.succeeded.map((s) => s.value), sessions: [], failed };
   }
 
-  /** The caller's sessions, optionally filtered by kind and status. */
-  async list(filter: ListFilter = {}, o: CallOptions = {}): Promise<SessionJson[]> {
-    return this.getJson<SessionJson[]>("session", { type: filter.kind, status: this.statusWord(filter.status) }, o);
+  /**
+   * Creates one set of sessions in one request (skyrun): a single session as itself,
+   * identical ones (all but the name) as `replicas` named `baseName-1…N`, different ones
+   * as a JSON array. On the platform, which has neither sets nor skyrun's extensions,
+   * each session is its own request. Throws when the set was not created.
+   */
+  async createSet(sessions: readonly SessionRequest[], options: SessionSetOptions = {}, baseName?: string, o: CallOptions = {}): Promise<Omit<CreatedSet, "key">> {
+    const shape = setShape(sessions, baseName ?? sessions[0]?.name ?? "set");
+    const items = "single" in shape ? [shape.single] : shape.list;
+    for (const item of items) checkSpec({ ...item, ...options });
+    const auth = this.options.registryAuth;
+    const headers = auth ? { "x-skaha-registry-auth": registryAuthHeader(auth) } : undefined;
+    if ((await this.server(o)).kind !== "skyrun") {
+      for (const item of items) toPlatformForm({ ...item, ...options }, 1, item.replicas ?? 1);
+      const ids: string[] = [];
+      for (const item of items) ids.push(...(await this.create({ ...item, ...options }, o)).ids);
+      return { ids, sessions: [] };
+    }
+    const json = "single" in shape ? toSkyrunBody({ ...shape.single, ...options }) : toSkyrunSetBody(shape.list, options);
+    const call: HttpCall = { method: "POST", path: "session", json, headers: { accept: "application/vnd.skyrun+json", ...headers }, idempotent: false, signal: o.signal };
+    const reply = await this.http.request(call);
+    return parseCreated(reply.text, this.http.url(call));
   }
 
-  /** `view=all`: every user's sessions, limited fields (on skyrun, administrators only). */
+  /**
+   * Creates several sets in order (parents first), one request each, turning each set's
+   * `after` into `dependsOn` ids of the earlier sets' sessions. Stops at the first set
+   * that fails and reports it with the sets already created.
+   */
+  async createSets(sets: readonly SessionSetRequest[], o: CallOptions & { onSetCreated?: (set: CreatedSet) => void } = {}): Promise<CreateSetsResult> {
+    return createSetsInOrder(sets, (sessions, options, baseName) => this.createSet(sessions, options, baseName, o), o.onSetCreated);
+  }
+
+  /** The caller's sessions, optionally filtered by kind and status. */
+  async list(filter: ListFilter = {}, o: CallOptions = {}): Promise<SessionJson[]> {
+    const labels = filter.labels && filter.labels.length > 0 ? filter.labels : undefined;
+    if (labels && (await this.server(o)).kind !== "skyrun") throw new UnsupportedError("Listing by label is a skyrun extension; this server (the platform) has no labels.");
+    return this.getJson<SessionJson[]>("session", { type: filter.kind, status: this.statusWord(filter.status), label: labels }, o);
+  }
+
+  /** `view=all`: every user's sessions, limited fields (a skyrun operator may keep it for administrators). */
   async listAll(filter: ListFilter = {}, o: CallOptions = {}): Promise<PublicSessionJson[]> {
     return this.getJson<PublicSessionJson[]>("session", { view: "all", type: filter.kind, status: this.statusWord(filter.status) }, o);
   }
@@ -213,7 +253,7 @@ export class SkyrunClient {
    */
   async events(id: string, o: CallOptions = {}): Promise<SessionEventJson[]> {
     const path = `session/${encodeURIComponent(id)}`;
-    if ((await this.server(o)).kind === "skyrun") return this.getJson<SessionEventJson[]>(path, { view: "events" }, o);
+    if ((await this.server(o)).kind === "skyrun") return this.getJson<SessionEventJson[]>(path, { view: "events" }, o, SKYRUN_JSON_MEDIA_TYPE);
     try {
       const reply = await this.http.request({ method: "GET", path, query: { view: "events" }, idempotent: true, signal: o.signal });
       return parseEventTable(reply.text);
@@ -285,8 +325,8 @@ export class SkyrunClient {
     return status;
   }
 
-  private async getJson<T>(path: string, query: HttpCall["query"], o: CallOptions): Promise<T> {
-    const call: HttpCall = { method: "GET", path, query, headers: { accept: "application/json" }, idempotent: true, signal: o.signal };
+  private async getJson<T>(path: string, query: HttpCall["query"], o: CallOptions, accept = "application/json"): Promise<T> {
+    const call: HttpCall = { method: "GET", path, query, headers: { accept }, idempotent: true, signal: o.signal };
     return parseJson<T>((await this.http.request(call)).text, this.http.url(call));
   }
 }

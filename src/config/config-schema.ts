@@ -10,6 +10,8 @@ const options = (defaults: { default: number; defaultRequest: number; defaultLim
 
 /** The platform chart's memory options (GiB). */
 const MEMORY_OPTIONS = [1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 26, 28, 30, 32, 36, 40, 44, 48, 56, 64, 80, 92, 112, 128, 140, 170, 192];
+/** A registry host an alias may replace: any lower-case HOST[:PORT] but the engine's own `localhost`. */
+const ALIAS_FROM = /^(?!localhost(:|$))[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 /**
@@ -123,6 +125,11 @@ export const ConfigSchema = z.object({
     adminGroup: z.string().default("skyrun-admins"),
     /** When set, only members of this group may use the API (others get 403). Empty: every known user may. */
     usersGroup: z.string().default(""),
+    /**
+     * Who may list every user's sessions with `GET /session?view=all` (user, type, status
+     * and start time only): `everyone`, as the platform does, or only `admins`.
+     */
+    viewAll: z.enum(["everyone", "admins"]).default("everyone"),
   }).strict().prefault({}),
   tls: z.object({
     /** Serve HTTPS. Off only behind a TLS-terminating proxy: tokens would otherwise cross the network in clear. */
@@ -163,6 +170,12 @@ export const ConfigSchema = z.object({
     /** Serve /metrics to anyone: only where nothing untrusted reaches the listen address (no proxy in front). */
     public: z.boolean().default(false),
   }).strict().prefault({}),
+  /**
+   * Registry hosts that clients assume, mapped to where this site serves their images:
+   * `localhost` (the engine's own images) or an allowed registry's HOST[:PORT], e.g.
+   * `{ "images.canfar.net": "localhost" }`. Applied to `image` when a session is created.
+   */
+  registryAliases: z.record(z.string(), z.string()).default({}),
   imageCatalog: z.object({
     /** How often `GET /image` re-reads the registries' catalogs; 0: only on `?refresh=true`. */
     refreshSeconds: z.number().int().min(0).default(1800),
@@ -170,6 +183,14 @@ export const ConfigSchema = z.object({
   log: z.object({
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   }).strict().prefault({}),
-}).strict();
+}).strict().superRefine((c, ctx) => {
+  const allowed = new Set(c.registries.map((r) => r.host));
+  for (const [from, to] of Object.entries(c.registryAliases)) {
+    // Keys are checked here rather than by the record's key schema, whose message would not name the key.
+    if (!ALIAS_FROM.test(from)) ctx.addIssue({ code: "custom", path: ["registryAliases", from], message: "the host clients assume must be a lower-case HOST or HOST:PORT other than localhost" });
+    if (allowed.has(from)) ctx.addIssue({ code: "custom", path: ["registryAliases", from], message: `${from} is also in registries; an alias replaces the host, so keep it in one of the two` });
+    if (to !== "localhost" && !allowed.has(to)) ctx.addIssue({ code: "custom", path: ["registryAliases", from], message: `maps to ${to}, which is not in registries; add it there (--registry ${to}) or map to localhost` });
+  }
+});
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

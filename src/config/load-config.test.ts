@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./load-config.js";
 
@@ -14,6 +17,14 @@ describe("configuration", () => {
     const c = loadConfig({ dataDir: "/tmp/x", cores: "3" }, { SKYRUN_CORES: "5", SKYRUN_RAM: "7" });
     expect(c.capacity.cores).toBe(3);
     expect(c.capacity.ramGB).toBe(7);
+  });
+
+  it("reads the server's file from SKYRUN_SERVER_CONFIG and never the CLI's SKYRUN_CONFIG (issue 15)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "skyrun-config-"));
+    writeFileSync(join(dir, "cli.yaml"), "url: https://example.org\ntoken: abc\n");
+    writeFileSync(join(dir, "server.yaml"), "capacity:\n  cores: 3\n  ramGB: 6\n");
+    expect(loadConfig({ dataDir: dir }, { SKYRUN_CONFIG: join(dir, "cli.yaml") }).capacity.cores).toBeGreaterThan(0);
+    expect(loadConfig({ dataDir: dir }, { SKYRUN_CONFIG: join(dir, "cli.yaml"), SKYRUN_SERVER_CONFIG: join(dir, "server.yaml") }).capacity.cores).toBe(3);
   });
 
   it("takes a postgres URL as the database", () => {
@@ -62,6 +73,25 @@ describe("configuration", () => {
     ]);
     expect(loadConfig({ dataDir: "/tmp/x" }, { SKYRUN_REGISTRIES: "a.example.org, b.example.org:8443" }).registries.map((r) => r.host)).toEqual(["a.example.org", "b.example.org:8443"]);
     expect(() => loadConfig({ dataDir: "/tmp/x", registry: ["https://images.canfar.net/"] }, {})).toThrow(/registries.0.host: must be HOST or HOST:PORT/);
+  });
+
+  it("lets everyone use view=all by default, as the platform, or only administrators (issue 14)", () => {
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}).auth.viewAll).toBe("everyone");
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}, { auth: { viewAll: "admins" } }).auth.viewAll).toBe("admins");
+    expect(() => loadConfig({ dataDir: "/tmp/x" }, {}, { auth: { viewAll: "nobody" } })).toThrow(/auth\.viewAll/);
+  });
+
+  it("takes registry aliases from flags, the environment and the file, to localhost or an allowed registry (issue 14)", () => {
+    expect(loadConfig({ dataDir: "/tmp/x", registryAlias: ["Images.CANFAR.net=localhost"] }, {}).registryAliases).toEqual({ "images.canfar.net": "localhost" });
+    expect(loadConfig({ dataDir: "/tmp/x" }, { SKYRUN_REGISTRIES: "mirror.example.org:5000", SKYRUN_REGISTRY_ALIASES: "images.canfar.net=mirror.example.org:5000" }).registryAliases)
+      .toEqual({ "images.canfar.net": "mirror.example.org:5000" });
+    expect(loadConfig({ dataDir: "/tmp/x" }, {}).registryAliases).toEqual({});
+    expect(() => loadConfig({ dataDir: "/tmp/x", registryAlias: ["images.canfar.net"] }, {})).toThrow(/expected FROM=TO/);
+    expect(() => loadConfig({ dataDir: "/tmp/x", registryAlias: ["images.canfar.net=mirror.example.org"] }, {}))
+      .toThrow(/registryAliases\.images\.canfar\.net: maps to mirror\.example\.org, which is not in registries/);
+    expect(() => loadConfig({ dataDir: "/tmp/x", registry: ["images.canfar.net"], registryAlias: ["images.canfar.net=localhost"] }, {}))
+      .toThrow(/images\.canfar\.net is also in registries/);
+    expect(() => loadConfig({ dataDir: "/tmp/x" }, {}, { registryAliases: { "localhost": "localhost" } })).toThrow(/other than localhost/);
   });
 
   it("checks the OIDC settings", () => {

@@ -30,6 +30,8 @@ export interface ConfigFlags {
   /** Allowed registries, exact HOST[:PORT]; insecure ones are reached over plain HTTP. */
   readonly registry?: readonly string[] | undefined;
   readonly insecureRegistry?: readonly string[] | undefined;
+  /** Registry aliases as `FROM=TO`, e.g. `images.canfar.net=localhost`. */
+  readonly registryAlias?: readonly string[] | undefined;
   readonly oidcIssuer?: string | undefined;
   readonly oidcAudience?: string | undefined;
   /** File holding the bearer token of /metrics scrapers. */
@@ -96,6 +98,7 @@ function layer(s: ConfigFlags): Tree {
     slurm: { partition: s.slurmPartition, account: s.slurmAccount },
     tls: { enabled: s.tls, certFile: s.tlsCert, keyFile: s.tlsKey, clientCaFile: s.clientCa },
     registries: registriesFrom(s.registry, s.insecureRegistry),
+    registryAliases: aliasesFrom(s.registryAlias),
     oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience },
     metrics: { tokenFile: s.metricsTokenFile },
   };
@@ -107,10 +110,23 @@ function registriesFrom(secure: readonly string[] | undefined, insecure: readonl
   return [...(secure ?? []).map((host) => ({ host, insecure: false })), ...(insecure ?? []).map((host) => ({ host, insecure: true }))];
 }
 
+/** `--registry-alias FROM=TO` as the `registryAliases` object; undefined when none is given. */
+function aliasesFrom(pairs: readonly string[] | undefined): Tree | undefined {
+  if (!pairs?.length) return undefined;
+  const out: Tree = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0 || eq === pair.length - 1) throw new ConfigError(`--registry-alias ${JSON.stringify(pair)}: expected FROM=TO, e.g. images.canfar.net=localhost`);
+    out[pair.slice(0, eq).trim().toLowerCase()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
 const list = (value: string | undefined): string[] | undefined => value?.split(/[\s,]+/).filter((v) => v !== "");
 
 const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
-  config: env.SKYRUN_CONFIG,
+  // Not SKYRUN_CONFIG: that names the command line's settings file, which the server must never read.
+  config: env.SKYRUN_SERVER_CONFIG,
   dataDir: env.SKYRUN_DATA_DIR,
   listen: env.SKYRUN_LISTEN,
   cores: env.SKYRUN_CORES,
@@ -128,6 +144,7 @@ const fromEnv = (env: NodeJS.ProcessEnv): ConfigFlags => ({
   tls: env.SKYRUN_TLS === undefined ? undefined : !/^(off|false|0|no)$/i.test(env.SKYRUN_TLS),
   registry: list(env.SKYRUN_REGISTRIES),
   insecureRegistry: list(env.SKYRUN_INSECURE_REGISTRIES),
+  registryAlias: list(env.SKYRUN_REGISTRY_ALIASES),
   oidcIssuer: env.SKYRUN_OIDC_ISSUER,
   oidcAudience: env.SKYRUN_OIDC_AUDIENCE,
   metricsTokenFile: env.SKYRUN_METRICS_TOKEN_FILE,

@@ -64,3 +64,10 @@ export interface SessionStatsJson {
 
 /** The response header by which a skyrun server names itself and its version. */
 export const SKYRUN_VERSION_HEADER = "x-skyrun-version";
+
+/**
+ * The media type by which a client opts in to skyrun's JSON answers where the platform
+ * answers text (`POST /session`, `?view=events`). The platform's own clients send
+ * `Accept: application/json` and still read text, so plain JSON is not the signal.
+ */
+export const SKYRUN_JSON_MEDIA_TYPE = "application/vnd.skyrun+json";

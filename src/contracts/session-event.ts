@@ -1,7 +1,8 @@
 /**
  * One event of a session, as `GET /session/{id}?view=events` describes it: kubectl's
- * pod events. skyrun answers these objects with `Accept: application/json`; the platform
- * answers only a text table, which {@link parseEventTable} reads.
+ * pod events. skyrun answers these objects when asked with its JSON opt-in
+ * (`Accept: application/vnd.skyrun+json`, or `format=json`); the platform answers only a
+ * text table, which {@link parseEventTable} reads.
  */
 export interface SessionEventJson {
   /** `Normal` or `Warning`. */
@@ -16,7 +17,24 @@ export interface SessionEventJson {
   readonly count?: number;
 }
 
+/** The columns of the platform's event table, as kubectl's custom-columns prints them. */
 const COLUMNS = ["TYPE", "REASON", "MESSAGE", "FIRST-TIME", "LAST-TIME"] as const;
+
+/**
+ * The events as the platform's table (TYPE, REASON, MESSAGE, FIRST-TIME, LAST-TIME) with a
+ * header row, or `<none>`. Runs of blanks inside messages are folded so clients that split
+ * columns on two or more spaces (the canfar CLI) still see five columns; {@link parseEventTable}
+ * reads it back.
+ */
+export function formatEventTable(events: readonly SessionEventJson[]): string {
+  if (events.length === 0) return "<none>\n";
+  const rows = [
+    [...COLUMNS],
+    ...events.map((e) => [e.type, e.reason, e.message.replace(/\s+/g, " ").trim(), e.firstTime ?? "<none>", e.lastTime ?? "<none>"]),
+  ];
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]! + 3))).join("")).join("\n") + "\n";
+}
 
 const orUndefined = (s: string | undefined): string | undefined => {
   const v = s?.trim();

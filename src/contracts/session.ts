@@ -48,7 +48,7 @@ export interface SessionJson {
   readonly dependsOn?: readonly string[];
 }
 
-/** `POST /session` with `Accept: application/json` on skyrun: the new session plus its id. */
+/** `POST /session` on skyrun with its JSON opt-in (`Accept: application/vnd.skyrun+json` or `format=json`): the new session plus its id. */
 export interface CreatedSessionJson extends SessionJson {
   readonly sessionId: string;
 }

@@ -2,7 +2,7 @@ import type { EngineImageFacts } from "../domain/image-access.js";
 import type { JobId } from "../domain/ids.js";
 import type { Owner, Resources } from "../domain/job.js";
 import type { PosixAccounts } from "../domain/posix-accounts.js";
-import type { SessionUsage } from "../domain/session-view.js";
+import type { SessionUsage } from "../domain/session-usage.js";
 
 export type ExecutorKind = "local" | "slurm";
 

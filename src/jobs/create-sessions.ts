@@ -6,6 +6,7 @@ import { NEVER, type Job } from "../domain/job.js";
 import { parseRegistryAuthHeader, type RegistryAuth } from "../domain/registry-auth.js";
 import type { Principal } from "../identity/principal.js";
 import type { JobServiceDeps } from "./job-service-deps.js";
+import { PLATFORM_REGISTRY, withRegistryAliases } from "./registry-aliases.js";
 
 export interface CreateInput {
   readonly params: Params;
@@ -22,7 +23,8 @@ async function checkDependencies(deps: JobServiceDeps, principal: Principal, ids
 }
 
 /**
- * Where the image may come from, and whether the caller's credentials are needed:
+ * Where the image may come from (after registry aliases), and whether the caller's
+ * credentials are needed:
  *   - a reference without a registry host (or under `localhost/`) must reach one of the
  *     engine's own images, never a copy of a registry's private image that the engine
  *     would otherwise resolve a short name, id or digest to (domain/image-access.ts); it
@@ -46,7 +48,10 @@ async function checkImageSource(deps: Pick<JobServiceDeps, "registries" | "image
   const ref = parseImageReference(image);
   if (ref.host === null || !deps.registries.includes(ref.host)) {
     const allowed = deps.registries.length > 0 ? `images from ${deps.registries.join(", ")} (exact host and port) or` : "only";
-    throw invalid(`Invalid value for 'image': registry ${ref.host} is not allowed here. This server runs ${allowed} images on its own container engine (localhost/…, see GET /image).`, { parameter: "image" });
+    const hint = ref.host === PLATFORM_REGISTRY
+      ? ` (The canfar client puts ${PLATFORM_REGISTRY}/ in front of names of fewer than three parts; the operator can map that host to this site's images with registryAliases.)`
+      : "";
+    throw invalid(`Invalid value for 'image': registry ${ref.host} is not allowed here. This server runs ${allowed} images on its own container engine (localhost/…, see GET /image).${hint}`, { parameter: "image" });
   }
   if (auth) return { image, auth };
   if (await deps.images.isPublic(ref)) return { image, auth: null };
@@ -58,10 +63,12 @@ async function checkImageSource(deps: Pick<JobServiceDeps, "registries" | "image
 
 /**
  * `POST /session`: validates, stores the session(s) in one transaction, and queues
- * them. Replicas become `name-1` … `name-N` with REPLICA_ID / REPLICA_COUNT.
+ * them. Replicas become `name-1` … `name-N` with REPLICA_ID / REPLICA_COUNT. The image is
+ * stored (and shown) as it runs, after registry aliases.
  */
 export async function createSessions(deps: JobServiceDeps, principal: Principal, input: CreateInput): Promise<Job[]> {
-  const { spec, replicas } = parseCreateRequest(input.params, { context: deps.context, maxReplicas: deps.sessions.maxReplicas });
+  const params = withRegistryAliases(input.params, deps.registryAliases);
+  const { spec, replicas } = parseCreateRequest(params, { context: deps.context, maxReplicas: deps.sessions.maxReplicas });
   const header = input.registryAuthHeader ? parseRegistryAuthHeader(input.registryAuthHeader) : null;
   await checkDependencies(deps, principal, spec.dependsOn);
   const limit = deps.sessions.maxQueuedPerUser;

@@ -5,6 +5,7 @@ import type { ImageCatalog } from "../images/image-catalog.js";
 import type { DataLayout } from "../storage/data-layout.js";
 import type { Store } from "../store/store.js";
 import type { SchedulingPort } from "./scheduling-port.js";
+import type { UsageReader } from "./usage-reader.js";
 
 export interface SessionSettings {
   readonly deadlineSeconds: number;
@@ -12,6 +13,8 @@ export interface SessionSettings {
   readonly maxReplicas: number;
   /** Queued (not yet started) sessions one user may have; 0 = no limit. */
   readonly maxQueuedPerUser: number;
+  /** Who may list every user's sessions (`view=all`, public fields only): everyone, as the platform, or administrators. */
+  readonly viewAll: "everyone" | "admins";
 }
 
 /** What the use cases need. API and CLI share them. */
@@ -33,6 +36,13 @@ export interface JobServiceDeps {
   readonly registries: readonly string[];
   /** The registries' public images and the engine's own: `GET /image`, and whether an image needs credentials. */
   readonly images: ImageCatalog;
+  /** Live CPU and memory use of running sessions, for the session JSON. */
+  readonly usage: UsageReader;
+  /**
+   * Registry hosts clients assume (e.g. `images.canfar.net`) mapped to the one this site
+   * serves them from: `localhost` (the engine's own images) or an allowed HOST[:PORT].
+   */
+  readonly registryAliases: Readonly<Record<string, string>>;
   /** Next submission sequence number; strictly increasing. */
   readonly nextSubmitSeq: () => number;
 }

@@ -167,9 +167,9 @@ curl -s -H "Authorization: Bearer $TOKEN" \\
 
     it("runs the batch curl script (Example 2) to completion for every input", async () => {
       for (const ms of ["a.ms", "b.ms"]) mkdirSync(join(dataDir, "client/radio/raw", ms), { recursive: true });
-      // Adapted: host, credentials, image, the client-side input folder, the Accept header the
-      // script's JSON parsing needs (skyrun answers text/plain by default, as the platform),
-      // and a 1 s instead of 300 s polling interval.
+      // Adapted: host, credentials, image, the client-side input folder, skyrun's JSON opt-in
+      // that the script's JSON parsing needs (skyrun answers text/plain, as the platform does,
+      // whatever Accept says), and a 1 s instead of 300 s polling interval.
       const out = sh(`
 IMAGE="${SEEDS_IMAGE}"
 INPUT_DIR="${dataDir}/client/radio/raw"
@@ -178,7 +178,7 @@ FILES=$(find \${INPUT_DIR} -name "*.ms" -type d)
 JOB_IDS=()
 for msfile in $FILES; do
     basename=$(basename "$msfile" .ms)
-    SESSION_ID=$(curl -s -H "Authorization: Bearer $TOKEN" -H "Accept: application/json" \\
+    SESSION_ID=$(curl -s -H "Authorization: Bearer $TOKEN" -H "Accept: application/vnd.skyrun+json" \\
         $HOST/skaha/v0/session \\
         -d "name=casa-\${basename}" \\
         -d "image=\${IMAGE}" \\

@@ -17,6 +17,8 @@ export interface CliOptions {
   /** Written to stdin, which is then closed. */
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** The directory to run in. @defaultValue this process's */
+  readonly cwd?: string;
 }
 
 /** A home directory of its own, so settings files never leak between tests or from the developer. */
@@ -32,7 +34,7 @@ export function runCli(args: readonly string[], o: CliOptions = {}): Promise<Cli
   const home = o.env?.HOME ?? makeCliHome();
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...o.env };
   return new Promise((resolve, reject) => {
-    const child = spawn("node", [`${ROOT}bin/skyrun.js`, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("node", [`${ROOT}bin/skyrun.js`, ...args], { env, stdio: ["pipe", "pipe", "pipe"], ...(o.cwd !== undefined ? { cwd: o.cwd } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => { stdout += b.toString(); });

@@ -1,3 +1,5 @@
+import { formatInstant } from "../../contracts/instant.js";
+import type { SessionEventJson } from "../../contracts/session-event.js";
 import type { JobEvent } from "../../domain/job-event.js";
 import type { SessionHistory } from "../../jobs/session-events.js";
 import { describeWait } from "./wait-presenter.js";
@@ -17,3 +19,13 @@ export function historyRows(h: SessionHistory, now: Date): JobEvent[] {
   }
   return rows;
 }
+
+/** One event as the JSON opt-in and the event table show it. */
+export const toEventJson = (e: JobEvent): SessionEventJson => ({
+  type: e.type,
+  reason: e.reason,
+  message: e.message,
+  firstTime: formatInstant(e.firstAt),
+  lastTime: formatInstant(e.lastAt),
+  count: e.count,
+});

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalid } from "../../domain/errors.js";
-import { formatEventTable, toEventJson } from "../../domain/job-event.js";
+import type { ApiVersion } from "../../contracts/api-version.js";
+import { formatEventTable } from "../../contracts/session-event.js";
 import type { Job } from "../../domain/job.js";
-import { toPublicSessionJson, toSessionJson, type ApiVersion } from "../../domain/session-view.js";
+import type { SessionUsage } from "../../domain/session-usage.js";
 import { createSessions } from "../../jobs/create-sessions.js";
 import { deleteSession } from "../../jobs/delete-session.js";
 import { findOwnSession } from "../../jobs/find-session.js";
@@ -13,20 +14,35 @@ import { sessionEvents } from "../../jobs/session-events.js";
 import { sessionLogs } from "../../jobs/session-logs.js";
 import { liveUsage, sessionStats } from "../../jobs/session-usage.js";
 import { principalOf, type ApiDeps } from "../api-deps.js";
-import { historyRows } from "../presenters/event-presenter.js";
+import { historyRows, toEventJson } from "../presenters/event-presenter.js";
+import { toPlatformStatsJson, toSessionStatsJson } from "../presenters/platform-presenter.js";
+import { toCreatedSessionJson, toPublicSessionJson, toSessionJson } from "../presenters/session-presenter.js";
+import { statesForStatus, STATUS_FILTER_VALUES } from "../presenters/session-status.js";
 import { describeWait } from "../presenters/wait-presenter.js";
-import { collectParams, countParam, flagParam, queryParam, wantsJson } from "../request-params.js";
+import { collectParams, countParam, flagParam, queryParam } from "../request-params.js";
+import { requestedFormat, takeFormat, varyOnAccept } from "../response-format.js";
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 const LIST_VIEWS = ["all", "stats", "interactive"] as const;
 const SESSION_VIEWS = ["logs", "events"] as const;
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase();
-  if (!(allowed as readonly string[]).includes(v)) throw invalid(`Invalid value for '${name}': ${value}. Allowed: ${allowed.join(", ")}.`, { parameter: name });
-  return v as T;
+/**
+ * The `view` asked for, when it is one this resource knows. The platform ignores any
+ * other value and gives the plain answer (skaha 1.7's client sends `view=event` for a
+ * session's JSON), so an unknown view is not an error here either.
+ */
+function knownView<T extends string>(value: string | undefined, known: readonly T[]): T | undefined {
+  const v = value?.trim().toLowerCase();
+  return (known as readonly (string | undefined)[]).includes(v) ? (v as T) : undefined;
+}
+
+/** The job states a `status` filter names; a 400 naming the allowed words for anything else. */
+function statusFilter(status: string | undefined) {
+  if (status === undefined) return undefined;
+  const states = statesForStatus(status);
+  if (!states) throw invalid(`Invalid value for 'status': ${status}. Allowed: ${STATUS_FILTER_VALUES.join(", ")}.`, { parameter: "status" });
+  return states;
 }
 
 /** The `/session` resource of one API version; v0 and v1 differ only in status words. */
@@ -36,26 +52,30 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     const e = d.scheduling.explain(job);
     return e ? describeWait(e) : undefined;
   };
-  const json = (job: Job) => toSessionJson(job, version, { pendingReason: waitText(job) });
+  const json = (job: Job, usage?: SessionUsage) => toSessionJson(job, version, { usage, pendingReason: waitText(job) });
 
   app.get("/session", async (request, reply) => {
-    const view = oneOf("view", queryParam(request, "view"), LIST_VIEWS);
-    if (view === "stats") return reply.send(await platformStats(d));
-    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), status: queryParam(request, "status"), view });
-    return reply.send(view === "all" ? jobs.map((j) => toPublicSessionJson(j, version)) : jobs.map(json));
+    const view = knownView(queryParam(request, "view"), LIST_VIEWS);
+    if (view === "stats") return reply.send(toPlatformStatsJson(await platformStats(d)));
+    const jobs = await listSessions(d, principalOf(request), { type: queryParam(request, "type"), states: statusFilter(queryParam(request, "status")), view });
+    if (view === "all") return reply.send(jobs.map((j) => toPublicSessionJson(j, version)));
+    const usage = await d.usage.read(jobs);
+    return reply.send(jobs.map((j) => json(j, usage.get(j.id))));
   });
 
   app.post("/session", async (request, reply) => {
     const header = request.headers["x-skaha-registry-auth"];
     const principal = principalOf(request);
     await deps.identities.check(principal.owner);
+    const { format, params } = takeFormat(request, await collectParams(request));
     const jobs = await createSessions(d, principal, {
-      params: await collectParams(request),
+      params,
       registryAuthHeader: Array.isArray(header) ? header[0] : header,
     });
     deps.metrics.sessionsCreated.inc(jobs.length);
-    if (wantsJson(request)) {
-      const shaped = jobs.map((j) => ({ ...json(j), sessionId: j.id }));
+    varyOnAccept(reply);
+    if (format === "json") {
+      const shaped = jobs.map((j) => toCreatedSessionJson(j, version, { pendingReason: waitText(j) }));
       return reply.type("application/json").send(shaped.length === 1 ? shaped[0] : shaped);
     }
     return reply.type("text/plain; charset=utf-8").send(jobs.map((j) => `${j.id}\n`).join(""));
@@ -66,16 +86,14 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   });
 
   app.get("/session/:id", async (request: IdRequest, reply) => {
-    const view = oneOf("view", queryParam(request, "view"), SESSION_VIEWS);
+    const view = knownView(queryParam(request, "view"), SESSION_VIEWS);
     if (view === "logs") return sendLogs(request, reply);
     if (view === "events") return sendEvents(request, reply);
     const job = await findOwnSession(d, principalOf(request), request.params.id);
-    return reply.send(toSessionJson(job, version, {
-      usage: await liveUsage(d, job).catch(() => undefined),
-      pendingReason: waitText(job),
-    }));
+    return reply.send(json(job, await liveUsage(d, job)));
   });
 
+  // Logs are the session's bytes: text/plain whatever Accept or format say, as the platform.
   const sendLogs = async (request: IdRequest, reply: FastifyReply) => {
     const abort = new AbortController();
     // The response's close (not the request's, which fires once the body is read) means the client left.
@@ -89,14 +107,17 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
   };
 
   const sendEvents = async (request: IdRequest, reply: FastifyReply) => {
+    const format = requestedFormat(request);
     const events = historyRows(await sessionEvents(d, principalOf(request), request.params.id), d.clock.now());
-    if (wantsJson(request)) return reply.type("application/json").send(events.map(toEventJson));
-    return reply.type("text/plain; charset=utf-8").send(formatEventTable(events));
+    varyOnAccept(reply);
+    const json = events.map(toEventJson);
+    if (format === "json") return reply.type("application/json").send(json);
+    return reply.type("text/plain; charset=utf-8").send(formatEventTable(json));
   };
 
   app.get("/session/:id/logs", sendLogs);
   app.get("/session/:id/events", sendEvents);
-  app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(await sessionStats(d, principalOf(request), request.params.id, version)));
+  app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(toSessionStatsJson(await sessionStats(d, principalOf(request), request.params.id), version)));
 
   app.post("/session/:id", async (request: IdRequest, reply) => {
     const params = await collectParams(request);

@@ -4,6 +4,7 @@ import { loadSettings, outputFormat, withOutputOption, type OutputFlags } from "
 import { renderData, renderTable } from "../output.js";
 import { readStdin } from "../secret-input.js";
 import { resolve } from "node:path";
+import { cliEnvironment } from "../cli-environment.js";
 
 /** Never print a secret: show that a token is there and its last characters. */
 const mask = (key: SettingsKey, value: string | undefined): string | undefined =>
@@ -25,12 +26,12 @@ export function registerConfigCommand(program: Command): void {
   withOutputOption(config.command("show").description("settings in effect and where each comes from (file, env, flag); the token is masked"))
     .action((o: OutputFlags) => show({ output: o.output !== "table" ? o.output : config.opts<OutputFlags>().output }));
   config.command("path").description("print the settings file's path").action(() => {
-    process.stdout.write(`${settingsPath(process.env)}\n`);
+    process.stdout.write(`${settingsPath(cliEnvironment())}\n`);
   });
   config.command("set <key> <value>")
     .description("save one setting; value '-' reads it from stdin (for the token)")
     .action(async (key: string, value: string) => {
-      const path = settingsPath(process.env);
+      const path = settingsPath(cliEnvironment());
       const raw = value === "-" ? await readStdin() : value;
       let change: ClientSettings = checkSetting(key, raw);
       if (key === "cert" || key === "ca") change = { [key]: resolve(raw) };
@@ -38,7 +39,7 @@ export function registerConfigCommand(program: Command): void {
       process.stderr.write(`saved ${key} in ${path}\n`);
     });
   config.command("unset <key>").description("remove one setting").action((key: string) => {
-    const path = settingsPath(process.env);
+    const path = settingsPath(cliEnvironment());
     checkSetting(key, "x");
     const current = readSettingsFile(path);
     writeSettingsFile(path, Object.fromEntries(Object.entries(current).filter(([k]) => k !== key)));

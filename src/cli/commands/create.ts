@@ -6,6 +6,7 @@ import { followToStream } from "../log-printer.js";
 import { renderData, renderTable, UsageError } from "../output.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { waitExitCode, waitSessions } from "./wait.js";
+import { cliEnvironment } from "../cli-environment.js";
 
 interface CreateFlags extends ConnectionFlags, OutputFlags {
   name?: string;
@@ -38,7 +39,7 @@ export function nameFromImage(image: string): string {
 function envEntries(entries: readonly string[]): string[] {
   return entries.map((e) => {
     if (e.includes("=")) return e;
-    const local = process.env[e];
+    const local = cliEnvironment()[e];
     if (local === undefined) throw new UsageError(`-e ${e}: give KEY=VALUE, or export ${e} in this shell to pass its value`);
     return `${e}=${local}`;
   });
@@ -51,7 +52,7 @@ function buildSpec(words: readonly string[], f: CreateFlags): CreateSessionSpec 
   const replicas = parseCount("-r", f.replicas, 1);
   let registryAuth: CreateSessionSpec["registryAuth"];
   if (f.registryUser !== undefined) {
-    const secret = process.env.SKYRUN_REGISTRY_SECRET;
+    const secret = cliEnvironment().SKYRUN_REGISTRY_SECRET;
     if (!secret) throw new UsageError("--registry-user needs the registry secret in SKYRUN_REGISTRY_SECRET (kept off the command line)");
     registryAuth = { username: f.registryUser, secret };
   }

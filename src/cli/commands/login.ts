@@ -6,6 +6,7 @@ import { createClient, settingsPath, toClientOptions, writeSettingsFile, type Cl
 import { CLI_VERSION, flagSettings, outputFormat, withOutputOption, type ConnectionFlags, type OutputFlags } from "../client-command.js";
 import { renderData, UsageError } from "../output.js";
 import { promptSecret, readStdin } from "../secret-input.js";
+import { cliEnvironment } from "../cli-environment.js";
 
 interface LoginFlags extends ConnectionFlags, OutputFlags {
   tokenStdin?: boolean;
@@ -19,8 +20,8 @@ async function credentials(f: LoginFlags): Promise<ClientSettings> {
     return { token };
   }
   if (f.cert !== undefined) return {};
-  if (process.env.SKYRUN_TOKEN) return { token: process.env.SKYRUN_TOKEN };
-  if (process.env.SKYRUN_CERT) return { cert: process.env.SKYRUN_CERT };
+  if (cliEnvironment().SKYRUN_TOKEN) return { token: cliEnvironment().SKYRUN_TOKEN };
+  if (cliEnvironment().SKYRUN_CERT) return { cert: cliEnvironment().SKYRUN_CERT };
   if (process.stdin.isTTY && process.stderr.isTTY) {
     const token = await promptSecret("API token (empty to use a certificate): ");
     if (token !== "") return { token };
@@ -40,14 +41,14 @@ export function registerLoginCommand(program: Command): void {
     .option("--api-version <v>", "skaha API version: v0 or v1");
   withOutputOption(command).action(async (url: string | undefined, f: LoginFlags) => {
     const format = outputFormat(f);
-    const given = flagSettings({ ...f, url: url ?? f.url ?? process.env.SKYRUN_URL });
+    const given = flagSettings({ ...f, url: url ?? f.url ?? cliEnvironment().SKYRUN_URL });
     if (given.url === undefined) throw new UsageError("give the server URL: skyrun login URL");
     const settings: ClientSettings = { ...given, ...(await credentials(f)) };
     const client = createClient({ ...toClientOptions(settings), userAgent: `skyrun-cli/${CLI_VERSION}` });
     try {
       const sessions = await client.list();
       const server = await client.server();
-      const path = settingsPath(process.env);
+      const path = settingsPath(cliEnvironment());
       writeSettingsFile(path, settings);
       const result = { url: settings.url, apiBase: client.baseUrl, server: server.kind, serverVersion: server.version ?? null, auth: settings.token !== undefined ? "token" : "certificate", sessions: sessions.length, settingsFile: path };
       if (format !== "table") return void process.stdout.write(renderData(result, format));

@@ -3,8 +3,9 @@ import { destination, pino } from "pino";
 import { loadConfig, type ConfigFlags } from "../../config/load-config.js";
 import { startServer } from "../../main.js";
 import { collect } from "../client-command.js";
+import { cliEnvironment } from "../cli-environment.js";
 
-export type ServerFlags = Omit<ConfigFlags, "registry" | "insecureRegistry"> & { registry: string[]; insecureRegistry: string[] };
+export type ServerFlags = Omit<ConfigFlags, "registry" | "insecureRegistry" | "registryAlias"> & { registry: string[]; insecureRegistry: string[]; registryAlias: string[] };
 
 
 /** `skyrun server`: runs the service until SIGINT or SIGTERM. */
@@ -28,12 +29,13 @@ export function registerServerCommand(program: Command): void {
     .option("--no-tls", "serve plain HTTP, only behind a TLS-terminating proxy")
     .option("--registry <host[:port]>", "a registry users may run images from, by exact host (repeatable)", collect, [])
     .option("--insecure-registry <host[:port]>", "the same over plain HTTP, for a registry on loopback (repeatable)", collect, [])
+    .option("--registry-alias <from=to>", "images named for registry FROM run from TO: localhost (the engine's images) or an allowed registry, e.g. images.canfar.net=localhost (repeatable)", collect, [])
     .option("--oidc-issuer <url>", "accept OIDC bearer tokens (JWTs) from this issuer")
     .option("--oidc-audience <aud>", "the audience those tokens must carry")
     .option("--metrics-token-file <file>", "file holding the bearer token Prometheus sends to /metrics (default: administrators only)")
     .action(async (flags: ServerFlags) => {
       // Commander sets tls=true unless --no-tls; only an explicit --no-tls overrides the file and environment.
-      const config = loadConfig({ ...flags, tls: flags.tls === false ? false : undefined }, process.env);
+      const config = loadConfig({ ...flags, tls: flags.tls === false ? false : undefined }, cliEnvironment());
       const log = pino({ level: config.log.level, redact: ["req.headers.authorization", "req.headers[\"x-skaha-registry-auth\"]"] }, destination(2));
       const server = await startServer(config, { log });
       const users = await server.store.users.list();

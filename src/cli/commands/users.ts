@@ -9,6 +9,7 @@ import { createDataLayout } from "../../storage/data-layout.js";
 import { createJobDirectories } from "../../storage/job-directories.js";
 import type { Store, User } from "../../store/store.js";
 import { parseOutputFormat, renderData, renderTable, UsageError } from "../output.js";
+import { cliEnvironment } from "../cli-environment.js";
 
 interface StoreFlags {
   dataDir?: string;
@@ -17,7 +18,7 @@ interface StoreFlags {
 
 /** Runs `work` against the data directory's store and closes it. */
 export async function withStore<T>(flags: StoreFlags, work: (store: Store, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig({ dataDir: flags.dataDir, database: flags.database }, process.env);
+  const config = loadConfig({ dataDir: flags.dataDir, database: flags.database }, cliEnvironment());
   const store = await openAdministration(config);
   try {
     return await work(store, config);

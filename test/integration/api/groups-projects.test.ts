@@ -13,7 +13,8 @@ let erin: TestUser;
 let admin: TestUser;
 
 beforeAll(async () => {
-  t = await startTestServer({ overrides: { auth: { usersGroup: "skaha-users", adminGroup: "skyrun-admins" } } });
+  // view=all is kept for administrators here (the operator setting; the default is everyone, as the platform).
+  t = await startTestServer({ overrides: { auth: { usersGroup: "skaha-users", adminGroup: "skyrun-admins", viewAll: "admins" } } });
   alice = await t.addUser("alice", { uid: 20001, groups: ["skaha-users:40000", "astro:40001"] });
   bob = await t.addUser("bob", { uid: 20002, groups: ["skaha-users:40000"] });
   carol = await t.addUser("carol", { uid: 20003, groups: ["astro:40001"] });
@@ -80,12 +81,14 @@ describe("groups and /arc/projects (issue 3)", () => {
     }
   });
 
-  it("lets an administrator list everyone's sessions in the public shape and delete any", async () => {
+  it("lets an administrator list everyone's sessions in the public shape and delete any; auth.viewAll: admins keeps the listing from others", async () => {
     const created = await request("POST", `${t.base()}/session`, { token: alice.token, form: { name: "long", image: DEMO_IMAGE, cmd: "sleep", args: "300" } });
     const id = created.text.trim();
     await waitForStatus(t.base(), alice.token, id, ["Running"]);
     expect(existsSync(join(t.dataDir, "accounts", id.slice(0, 2), id, "passwd"))).toBe(true);
-    expect((await request("GET", `${t.base()}/session?view=all`, { token: bob.token })).status).toBe(403);
+    const refused = await request("GET", `${t.base()}/session?view=all`, { token: bob.token });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toBe("view=all (every user's sessions) is for administrators only on this server; leave out view to list your own.\n");
     const all = (await request("GET", `${t.base()}/session?view=all`, { token: admin.token })).json<Record<string, unknown>[]>();
     expect(all.some((s) => s.userid === "alice" && s.status === "Running")).toBe(true);
     expect(all.some((s) => s.userid === "bob")).toBe(true);

@@ -41,8 +41,13 @@ describe("a user sees and touches only their own sessions", () => {
     expect(bobs).toEqual([]);
   });
 
-  it("keeps view=all for administrators", async () => {
-    expect((await request("GET", `${t.base()}/session?view=all`, { token: bob.token })).status).toBe(403);
+  it("shows bob alice's session in view=all with only the platform's public fields (issue 14)", async () => {
+    const r = await request("GET", `${t.base()}/session?view=all`, { token: bob.token });
+    expect(r.status).toBe(200);
+    const all = r.json<Record<string, unknown>[]>();
+    expect(all).toContainEqual({ userid: "alice", type: "headless", status: "Running", startTime: expect.any(String) });
+    for (const s of all) expect(Object.keys(s).every((k) => ["userid", "type", "status", "startTime"].includes(k))).toBe(true);
+    expect(r.text).not.toContain(aliceJob);
   });
 });
 

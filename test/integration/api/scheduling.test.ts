@@ -165,7 +165,7 @@ describe("job arrays", () => {
     expect(done.map((d) => d.name)).toEqual(["sweep-1", "sweep-2", "sweep-3"]);
     const logs = await Promise.all(ids.map(async (id) => (await request("GET", `${s.base()}/session/${id}?view=logs`, { token: alice.token })).text));
     expect(logs).toEqual(["1/3\n", "2/3\n", "3/3\n"]);
-    const json = await request("POST", `${s.base()}/session`, { token: alice.token, form: { name: "sweep", image: DEMO_IMAGE, replicas: "2", cmd: "true" }, headers: { accept: "application/json" } });
+    const json = await request("POST", `${s.base()}/session`, { token: alice.token, form: { name: "sweep", image: DEMO_IMAGE, replicas: "2", cmd: "true" }, headers: { accept: "application/vnd.skyrun+json" } });
     expect(json.json<{ sessionId: string; replicaId: number }[]>().map((x) => x.replicaId)).toEqual([1, 2]);
   });
 });

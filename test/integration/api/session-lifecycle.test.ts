@@ -81,7 +81,7 @@ describe("a session's life", () => {
     const q = new URLSearchParams({ NAME: "query", Image: DEMO_IMAGE, CMD: "echo from-query" });
     const byQuery = await request("POST", `${t.base()}/session?${q.toString()}`, { token: alice.token });
     expect(byQuery.status, byQuery.text).toBe(200);
-    const byJson = await request("POST", `${t.base()}/session`, { token: alice.token, json: { name: "json", image: DEMO_IMAGE, cmd: ["echo"], args: ["from json", "x"], env: { A: "1" } }, headers: { accept: "application/json" } });
+    const byJson = await request("POST", `${t.base()}/session`, { token: alice.token, json: { name: "json", image: DEMO_IMAGE, cmd: ["echo"], args: ["from json", "x"], env: { A: "1" } }, headers: { accept: "application/vnd.skyrun+json" } });
     expect(byJson.status, byJson.text).toBe(200);
     const created = byJson.json<SessionJson & { sessionId: string }>();
     expect(created.sessionId).toBe(created.id);
@@ -156,6 +156,30 @@ describe("a session's life", () => {
     expect(completed.every((s) => s.status === "Completed")).toBe(true);
     expect(completed.map((s) => s.id)).toContain(id);
     expect((await request("GET", `${t.base()}/session?type=notebook`, { token: alice.token })).json()).toEqual([]);
+  });
+
+  it("shows cpuCoresInUse and ramInUse of every running session in the listing, as GET /session/{id} does (issue 14)", async () => {
+    const busy = await Promise.all([1, 2].map(() => create({ cmd: "sleep", args: "300", cores: "1", ram: "1" })));
+    const ended = await create({ cmd: "true" });
+    await waitForStatus(t.base(), alice.token, ended, ["Succeeded"]);
+    for (const id of busy) await waitForStatus(t.base(), alice.token, id, ["Running"]);
+    const listed = await waitUntil("usage of both running sessions in the listing", async () => {
+      const all = (await request("GET", `${t.base()}/session`, { token: alice.token })).json<SessionJson[]>();
+      const running = all.filter((s) => busy.includes(s.id));
+      return running.length === 2 && running.every((s) => s.cpuCoresInUse !== undefined && s.ramInUse !== undefined) ? all : undefined;
+    }, 60_000);
+    for (const s of listed.filter((x) => busy.includes(x.id))) {
+      expect(s.cpuCoresInUse).toMatch(/^\d+\.\d{3}$/);
+      expect(s.ramInUse).toMatch(/^\d+\.\d{2}$/);
+      expect(Object.keys(s).indexOf("cpuCoresInUse")).toBeLessThan(Object.keys(s).indexOf("isFixedResources"));
+    }
+    const finished = listed.find((s) => s.id === ended)!;
+    expect(finished).not.toHaveProperty("cpuCoresInUse");
+    expect(finished).not.toHaveProperty("ramInUse");
+    const one = (await request("GET", `${t.base()}/session/${busy[0]!}`, { token: alice.token })).json<SessionJson>();
+    expect(one.cpuCoresInUse).toMatch(/^\d+\.\d{3}$/);
+    for (const id of busy) await request("DELETE", `${t.base()}/session/${id}`, { token: alice.token });
+    for (const id of busy) await waitForStatus(t.base(), alice.token, id, ["Failed"]);
   });
 
   it("answers /context, /image, /repository, view=stats and per-session stats", async () => {

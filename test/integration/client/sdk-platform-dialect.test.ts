@@ -120,6 +120,8 @@ describe("against skyrun through the same proxy, header kept", () => {
       const r = await sky.create({ name: "one-post", image: DEMO_IMAGE, replicas: 6, cores: 0.5, cmd: ["true"] });
       expect(direct.log.filter((x) => x.method === "POST")).toHaveLength(1);
       expect(direct.log.find((x) => x.method === "POST")!.headers["content-type"]).toBe("application/json");
+      // skyrun's JSON answer is asked for by its own media type; application/json would get the platform's text (issue 14).
+      expect(direct.log.find((x) => x.method === "POST")!.headers.accept).toBe("application/vnd.skyrun+json");
       const mark = direct.log.length;
       await sky.waitFor(r.ids, { timeoutMs: 40_000 });
       const polls = direct.log.slice(mark).map((x) => x.path.split("?")[0]);
@@ -131,7 +133,7 @@ describe("against skyrun through the same proxy, header kept", () => {
       for await (const _ of sky.followLogs(r.ids[0]!)) { /* drain */ }
       expect(direct.log.at(-1)!.path).toContain("follow=true");
       expect((await sky.events(r.ids[0]!)).map((e) => e.count)).toContain(1);
-      expect(direct.log.at(-1)!.headers.accept).toBe("application/json");
+      expect(direct.log.at(-1)!.headers.accept).toBe("application/vnd.skyrun+json");
     } finally {
       await sky.close();
       await direct.close();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { JobId } from "./ids.js";
-import { NEVER, type Job } from "./job.js";
-import { statesForStatus, statusOf, toPublicSessionJson, toSessionJson } from "./session-view.js";
+import type { JobId } from "../../domain/ids.js";
+import { NEVER, type Job } from "../../domain/job.js";
+import { toPublicSessionJson, toSessionJson } from "./session-presenter.js";
+import { statesForStatus, statusOf } from "./session-status.js";
 
 const job = (over: Partial<Job> = {}): Job => ({
   id: "abcd1234" as JobId,
