@@ -126,7 +126,7 @@ describe("logging in to the dashboard (issue 17)", () => {
       await page.getByRole("heading", { name: "Sessions" }).waitFor();
       await page.getByText("erin via OIDC").waitFor();
       // Back where the login started, filter included.
-      await expect.poll(() => page.url()).toBe(`${t!.url}/jobs?status=Completed`);
+      await expect.poll(() => page.url()).toBe(`${t.url}/jobs?status=Completed`);
       await page.getByRole("row").filter({ hasText: "oidc-login" }).waitFor();
       expect(issuer.exchanges).toBe(1);
       await screenshot(page, "login-oidc");
