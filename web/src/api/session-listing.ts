@@ -29,7 +29,8 @@ async function wholeList(q: SessionQuery, signal?: AbortSignal): Promise<Session
   const key = q.all ? "all" : "own";
   if (whole?.key === key && Date.now() - whole.atMs < WHOLE_REUSE_MS) return whole.rows;
   const r = await call("session", { query: q.all ? { view: "all" } : {}, ...(signal ? { signal } : {}) });
-  const rows = (await r.json()) as Session[];
+  // The platform's view=all has no ids (its public shape): such rows are shown but cannot be opened or acted on.
+  const rows = ((await r.json()) as Session[]).map((s) => (typeof s.id === "string" ? s : { ...s, id: "" }));
   whole = { key, atMs: Date.now(), rows };
   return rows;
 }

@@ -44,7 +44,8 @@ export function TimeSeriesChart({ times, series, label, summary, yLabel, heightP
       height: heightPx,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      // One sample has no extent: show the minute around it rather than years.
+      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
       axes: [
         { stroke: axis, grid: { stroke: grid } },
         { stroke: axis, grid: { stroke: grid }, label: yLabel, size: 60 },

@@ -56,6 +56,7 @@ export async function actOnEach(action: SessionAction, sessions: readonly Pick<S
   const worker = async () => {
     while (next < sessions.length && !signal?.aborted) {
       const s = sessions[next++]!;
+      if (s.id === "") continue;
       onOutcome(await actOne(action, s));
     }
   };

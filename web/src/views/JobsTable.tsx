@@ -51,7 +51,7 @@ export function JobsTable({ q, pages, openId, selected, onQuery, onOpen, onSelec
     const el = scroller.current;
     if (!el?.contains(document.activeElement) || document.activeElement?.getAttribute("role") !== "row") return;
     const row = el.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
-    if (row && row !== document.activeElement) row.focus();
+    if (row && row !== document.activeElement) row.focus({ preventScroll: true });
   });
 
   const sortBy = (key: SortKey) => onQuery({ ...q, sort: key, descending: q.sort === key ? !q.descending : key !== "name" });
@@ -61,7 +61,8 @@ export function JobsTable({ q, pages, openId, selected, onQuery, onOpen, onSelec
     const i = Math.max(0, Math.min(count - 1, to));
     setFocusIndex(i);
     virtual.scrollToIndex(i);
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
+    // The virtualiser scrolls the row into view; focusing must not also scroll the wide row sideways.
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus({ preventScroll: true }));
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -76,6 +77,7 @@ export function JobsTable({ q, pages, openId, selected, onQuery, onOpen, onSelec
     }
     const s = rowAt(focusIndex);
     if (!s) return;
+    if (s.id === "") return;
     if (e.key === "Enter") {
       e.preventDefault();
       onOpen(s.id);
@@ -120,7 +122,7 @@ export function JobsTable({ q, pages, openId, selected, onQuery, onOpen, onSelec
             const isSelected = s !== undefined && selected.has(s.id);
             return (
               <div
-                key={s?.id ?? `loading-${item.index}`}
+                key={s?.id ? s.id : `row-${item.index}`}
                 class={`tr${s?.id === openId && s !== undefined ? " open" : ""}${isSelected ? " selected" : ""}`}
                 role="row"
                 aria-rowindex={item.index + 3}
@@ -131,7 +133,7 @@ export function JobsTable({ q, pages, openId, selected, onQuery, onOpen, onSelec
                 style={{ transform: `translateY(${item.start}px)`, height: `${ROW_PX}px`, gridTemplateColumns: template }}
                 onClick={(e) => {
                   setFocusIndex(item.index);
-                  if (s && !(e.target as HTMLElement).closest("input")) onOpen(s.id);
+                  if (s?.id && !(e.target as HTMLElement).closest("input")) onOpen(s.id);
                 }}
               >
                 <div class="td" role="gridcell">
