@@ -131,6 +131,10 @@ export function JobsTable({ q, pages, openId, selected, onQuery, onOpen, onSelec
                 data-id={s?.id}
                 tabIndex={item.index === focusIndex ? 0 : -1}
                 style={{ transform: `translateY(${item.start}px)`, height: `${ROW_PX}px`, gridTemplateColumns: template }}
+                onFocus={(e) => {
+                  // Tabbing through the wide header's filters scrolls it sideways; entering the rows shows their start again.
+                  if ((e.relatedTarget as HTMLElement | null)?.getAttribute("role") !== "row" && scroller.current) scroller.current.scrollLeft = 0;
+                }}
                 onClick={(e) => {
                   setFocusIndex(item.index);
                   if (s?.id && !(e.target as HTMLElement).closest("input")) onOpen(s.id);
