@@ -95,7 +95,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   const scrapeToken = metricsToken(config);
   const tls = config.tls.enabled ? prepareServerTls(config.tls, join(config.dataDir, "tls"), serverHostnames(config), clock.now()) : undefined;
   const layout = createDataLayout(config.dataDir, config.storage.arcRoot);
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, { clock });
   const identities = createIdentityGuard(store.users);
   const collisions = await store.users.idCollisions();
   if (collisions.length > 0) {
@@ -151,6 +151,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       viewAll: config.auth.viewAll,
     },
     registries: config.registries.map((r) => r.host),
+    notifyAllowedPrefixes: config.notifications.allowedUrls,
     registryAliases: config.registryAliases,
     images,
     usage: createCachedUsageReader({ readUsage: (job) => scheduling.liveUsage(job), clock }),

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { JobId } from "../../src/domain/ids.js";
-import { NEVER, type Job } from "../../src/domain/job.js";
+import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../src/domain/job.js";
 import { openStore } from "../../src/store/open-store.js";
 import { HttpClient } from "../harness/http-client.js";
 import { note, step } from "../harness/progress.js";
@@ -22,7 +22,7 @@ function job(n: number, owner: string, over: Partial<Job>): Job {
     env: [["MODE", "batch"]], resources: { coresRequest: 2, coresLimit: 2, ramRequestGB: 4, ramLimitGB: 4, gpus: 0, fixed: true },
     dependsOn: [], priority: 0, state: "queued", reason: null, exitCode: null, createdAt: new Date(), startedAt: null, finishedAt: null,
     deadlineSeconds: 1_209_600, visibleUntil: NEVER, executor: "local", runHandle: null, arrayId: null, replicaIndex: null, replicaCount: null,
-    sealedRegistryAuth: null, submitSeq: n, ...over,
+    sealedRegistryAuth: null, submitSeq: n, ...NO_BATCH_OPTIONS, ...FIRST_ATTEMPT, updatedAt: new Date(0), updatedSeq: 0, ...over,
   };
 }
 

@@ -38,18 +38,21 @@ function addFormLike(put: Put, source: unknown): void {
 }
 
 /**
- * JSON bodies may carry `cmd`/`args` as argv arrays (taken as is, no splitting) and
- * `env` as an object or a list of KEY=VALUE.
+ * JSON bodies may carry `cmd`/`args` as argv arrays (taken as is, no splitting), `env`
+ * as an object or a list of KEY=VALUE, and `labels` as an object (the wire's repeated
+ * `label=key=value`).
  */
 function addJson(put: Put, body: unknown): void {
   if (body === undefined || body === null) return;
-  if (typeof body !== "object" || Array.isArray(body)) throw invalid("A JSON body must be an object of parameters, e.g. {\"name\": \"x\", \"image\": \"…\"}.");
+  if (typeof body !== "object" || Array.isArray(body)) throw invalid("A JSON body must be an object of parameters, e.g. {\"name\": \"x\", \"image\": \"…\"}, or for several sessions of one set, an array of them.");
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     const key = name.toLowerCase();
     if ((key === "cmd" || key === "args") && Array.isArray(value)) {
       put(key, { argv: value.map((v) => scalar(name, v)) });
     } else if (key === "env" && value && typeof value === "object" && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) put(key, `${k}=${scalar(`env.${k}`, v)}`);
+    } else if ((key === "labels" || key === "label") && value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) put("label", `${k}=${scalar(`labels.${k}`, v)}`);
     } else if (Array.isArray(value)) {
       for (const v of value) put(key, scalar(name, v));
     } else if (value !== null && value !== undefined) {
@@ -76,6 +79,22 @@ export async function collectParams(request: FastifyRequest): Promise<Params> {
     addFormLike(put, request.body);
   }
   return bag;
+}
+
+/**
+ * The sessions a `POST /session` asks for: one set of parameters, or, when the body is
+ * a JSON array, one per element (each with the query string's parameters too).
+ */
+export async function collectCreateItems(request: FastifyRequest): Promise<Params[]> {
+  const type = (request.headers["content-type"] ?? "").toLowerCase();
+  if (!type.startsWith("application/json") || !Array.isArray(request.body)) return [await collectParams(request)];
+  if (request.body.length === 0) throw invalid("An empty list of sessions: give at least one.");
+  return (request.body as unknown[]).map((item) => {
+    const { bag, put } = createBag();
+    addFormLike(put, request.query);
+    addJson(put, item);
+    return bag;
+  });
 }
 
 /** The single value of a query parameter, case-insensitively; a repeated one must not disagree. */

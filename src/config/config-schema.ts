@@ -67,6 +67,9 @@ export const ConfigSchema = z.object({
      * engine, not started, so a freed core starts one without waiting for its creation. 0 = off.
      */
     prepareAhead: z.number().int().min(0).max(64).default(4),
+    /** A session's failed attempt (retries=N) is retried after this long, twice as long each time after, at most retryMaxBackoffSeconds. */
+    retryBackoffSeconds: z.number().min(0).default(10),
+    retryMaxBackoffSeconds: z.number().min(0).default(600),
     /** How often live runs are compared with the engine (catches runs removed behind skyrun's back). */
     reconcileIntervalSeconds: z.number().positive().default(30),
     /** Per-user limits; 0 = no limit. Over a running limit a job waits; over the queued limit a submission gets 429. */
@@ -164,6 +167,12 @@ export const ConfigSchema = z.object({
     /** Repositories `GET /image` lists when the registry does not publish /v2/_catalog anonymously (Harbor). */
     repositories: z.array(z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, "must be a repository path such as skaha/astroml")).optional(),
   }).strict()).default([]),
+  notifications: z.object({
+    /** URL prefixes `notify=` may name (e.g. `https://hooks.example.org/`); none by default, so no session can make skyrun call out. */
+    allowedUrls: z.array(z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s):// URL prefix")).default([]),
+    /** Attempts per notification, with exponential backoff from 2 s. */
+    maxAttempts: z.number().int().min(1).max(20).default(8),
+  }).strict().prefault({}),
   metrics: z.object({
     /** A file holding the bearer token a Prometheus scraper sends to /metrics (its credentials_file); empty: administrators only. */
     tokenFile: z.string().default(""),

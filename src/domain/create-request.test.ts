@@ -9,7 +9,7 @@ const context: ResourceContext = {
   gpus: { options: [] },
   maxInteractiveSessions: 0,
 };
-const rules = { context, maxReplicas: 100 };
+const rules = { context, maxReplicas: 100, maxDeadlineSeconds: 1_209_600 };
 
 function params(entries: Record<string, string | string[] | ParamValue[]>): Map<string, ParamValue[]> {
   return new Map(Object.entries(entries).map(([k, v]): [string, ParamValue[]] => [k.toLowerCase(), Array.isArray(v) ? v : [v]]));

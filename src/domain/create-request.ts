@@ -1,3 +1,4 @@
+import { BATCH_PARAMETERS, parseSessionBatchOptions, parseSetOptions, type SessionBatchOptions, type SetOptions } from "./batch-options.js";
 import { invalid } from "./errors.js";
 import { checkExecLimits } from "./exec-limits.js";
 import { isJobId, type JobId } from "./ids.js";
@@ -17,16 +18,24 @@ export type Params = ReadonlyMap<string, readonly ParamValue[]>;
 export interface CreateRules {
   readonly context: ResourceContext;
   readonly maxReplicas: number;
+  /** The longest deadline (`walltime`) a session may ask for: the server's `sessions.deadlineSeconds`. */
+  readonly maxDeadlineSeconds: number;
 }
 
+/** The spec as far as the request alone decides it; the batch options' paths and throttle are the use case's to resolve. */
+export type ParsedSpec = Omit<JobSpec, "labels" | "retries" | "throttle" | "workdir" | "stdoutPath" | "stderrPath" | "diskGB" | "notifyUrl">;
+
 export interface CreateRequest {
-  readonly spec: JobSpec;
+  readonly spec: ParsedSpec;
+  readonly batch: SessionBatchOptions;
+  readonly set: SetOptions;
   readonly replicas: number;
 }
 
 /** Session types the platform knows; skyrun runs only headless ones. */
 export const SESSION_TYPES = ["headless", "notebook", "desktop", "carta", "contributed", "firefly", "desktop-app"] as const;
-const CREATE_PARAMETERS = ["name", "image", "cores", "ram", "gpus", "type", "kind", "cmd", "args", "env", "replicas", "dependson"];
+const CREATE_PARAMETERS: readonly string[] = ["name", "image", "cores", "ram", "gpus", "type", "kind", "cmd", "args", "env", "replicas", "dependson", ...BATCH_PARAMETERS];
+const ALLOWED_WORDS = "name, image, cores, ram, gpus, type (or kind), cmd, args, env, replicas, dependsOn, label, retries, walltime, workdir, stdout, stderr, disk, maxRunning, maxRunningLabel, notify";
 /** Variables skyrun sets in every container; a user value would silently lose, so it is refused. */
 export const RESERVED_ENV = ["HOME", "PWD", "skaha_hostname", "skaha_username", "skaha_sessionid", "SKAHA_SESSION_ID"];
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -117,7 +126,7 @@ function parseDependsOn(params: Params): JobId[] {
  */
 export function parseCreateRequest(params: Params, rules: CreateRules): CreateRequest {
   const unknown = [...params.keys()].filter((k) => !CREATE_PARAMETERS.includes(k));
-  if (unknown.length > 0) throw invalid(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}. Allowed: name, image, cores, ram, gpus, type (or kind), cmd, args, env, replicas, dependsOn.`, { parameter: unknown[0] });
+  if (unknown.length > 0) throw invalid(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}. Allowed: ${ALLOWED_WORDS}.`, { parameter: unknown[0] });
   const imageRaw = text(params, "image");
   if (imageRaw === undefined) throw invalid("Missing parameter 'image': name the container image to run.", { parameter: "image" });
   parseImageReference(imageRaw);
@@ -136,8 +145,12 @@ export function parseCreateRequest(params: Params, rules: CreateRules): CreateRe
   }
   const env = parseEnv(params, replicas);
   checkExecLimits({ command, args, env, replicas });
+  const values = (n: string) => (params.get(n) ?? []).map(asText);
+  const batch = parseSessionBatchOptions(values, rules.maxDeadlineSeconds);
   return {
     replicas,
     spec: { name, image: imageRaw.trim(), type, command, args, env, resources, dependsOn: parseDependsOn(params), priority: 0 },
+    batch,
+    set: parseSetOptions(values, batch.labels),
   };
 }

@@ -11,7 +11,7 @@ describe("job state machine", () => {
 
   it("lets a deleted running job end only as cancelled", () => {
     expect(NEXT_STATES.terminating).toEqual(["cancelled"]);
-    expect(canTransition("running", "queued")).toBe(false);
+    expect(canTransition("terminating", "queued")).toBe(false); // a deleted job is never retried
   });
 
   it("lets a trivial job finish straight from starting (it exited before we saw it run)", () => {

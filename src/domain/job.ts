@@ -11,6 +11,8 @@ import type { JobId } from "./ids.js";
  *
  * `queued → failed` happens when a dependency fails. `starting → succeeded|failed`
  * happens when a container exits before we saw it running (trivial jobs).
+ * `running|starting → queued` is a failed attempt of a job with retries left, or a
+ * launch the engine refused for now.
  */
 export type JobState =
   | "queued"
@@ -29,7 +31,7 @@ export const JOB_STATES: readonly JobState[] = [
 export const NEXT_STATES = {
   queued: ["starting", "terminating", "cancelled", "failed"],
   starting: ["running", "queued", "terminating", "succeeded", "failed"],
-  running: ["succeeded", "failed", "terminating"],
+  running: ["succeeded", "failed", "terminating", "queued"],
   terminating: ["cancelled"],
   succeeded: [],
   failed: [],
@@ -69,6 +71,28 @@ export interface JobSpec {
   readonly resources: Resources;
   readonly dependsOn: readonly JobId[];
   readonly priority: number;
+  /** Labels (`label=key=value`), for filters, bulk actions and throttles. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Failed attempts retried at most this many times (0: none). */
+  readonly retries: number;
+  /** At most `max` of the jobs sharing `key` (a set, or a label group) run at once; null: no throttle. */
+  readonly throttle: Throttle | null;
+  /** The container's working directory (on /arc), or null for the user's home. */
+  readonly workdir: string | null;
+  /** Where the run's stdout and stderr are written after it ends (container paths on /arc), or null. */
+  readonly stdoutPath: string | null;
+  readonly stderrPath: string | null;
+  /** Scratch space asked for, in GB (0: not asked). */
+  readonly diskGB: number;
+  /** Where one HTTP POST goes when the job (or its set) has ended, or null. */
+  readonly notifyUrl: string | null;
+}
+
+/** A limit on how many jobs of one group run at once (Slurm's `%K`, HTCondor's `max_idle`). */
+export interface Throttle {
+  /** `set:<set id>` or `label:<key>=<value>` of one owner. */
+  readonly key: string;
+  readonly max: number;
 }
 
 /** Who runs the job: the POSIX identity the container gets. */
@@ -103,6 +127,16 @@ export interface Job extends JobSpec {
   readonly sealedRegistryAuth: string | null;
   /** Monotonic submission order, used to break ties in the queue. */
   readonly submitSeq: number;
+  /** 1-based number of the current (or last) attempt. */
+  readonly attempt: number;
+  /** A retried job waits in the queue until this instant; null otherwise. */
+  readonly retryAt: Date | null;
+  /** CPU time used by its runs, in core-seconds (from usage samples). */
+  readonly cpuSeconds: number;
+  /** When the job last changed (state or fields). */
+  readonly updatedAt: Date;
+  /** Store-wide increasing number of the job's last change: pollers and live views resume from it. */
+  readonly updatedSeq: number;
 }
 
 /** Instant a running job reaches its deadline, or null if it has not started. */
@@ -111,3 +145,18 @@ export const expiryOf = (job: Pick<Job, "startedAt" | "deadlineSeconds">): Date 
 
 /** Far-future instant used as `visibleUntil` of jobs that have not finished. */
 export const NEVER = new Date(8_640_000_000_000_000);
+
+/** The batch options of a spec that asks for none of them. */
+export const NO_BATCH_OPTIONS = {
+  labels: Object.freeze({}),
+  retries: 0,
+  throttle: null,
+  workdir: null,
+  stdoutPath: null,
+  stderrPath: null,
+  diskGB: 0,
+  notifyUrl: null,
+} as const satisfies Partial<JobSpec>;
+
+/** The run-tracking fields of a job not yet run. `updatedAt`/`updatedSeq` are the store's to set on insert. */
+export const FIRST_ATTEMPT = { attempt: 1, retryAt: null, cpuSeconds: 0 } as const satisfies Partial<Job>;

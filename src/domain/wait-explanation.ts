@@ -26,7 +26,11 @@ export type WaitReason =
   /** The engine queues runs itself (Slurm) and says why this one waits there. */
   | { readonly kind: "engine-queue"; readonly detail: string }
   /** The last pass stopped before reaching it (it examines at most `depth` jobs). */
-  | { readonly kind: "not-examined"; readonly depth: number };
+  | { readonly kind: "not-examined"; readonly depth: number }
+  /** Its set (or label group) already runs as many as `maxRunning` allows. */
+  | { readonly kind: "throttle"; readonly scope: "set" | "label"; readonly label?: string; readonly running: number; readonly max: number }
+  /** An attempt failed; the next starts no earlier than `until`. */
+  | { readonly kind: "retry-backoff"; readonly until: Date; readonly attempt: number; readonly attempts: number };
 
 export interface WaitExplanation {
   readonly reason: WaitReason;

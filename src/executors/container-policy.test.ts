@@ -8,6 +8,7 @@ import type { PreparedRunFiles } from "./slurm/run-files.js";
 
 const run: RunRequest = {
   jobId: "pol00001" as JobId,
+  attempt: 1,
   image: "localhost/skyrun-demo:latest",
   command: ["python3", "-u"],
   args: ["/arc/x.py", "a b"],

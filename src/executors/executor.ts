@@ -21,6 +21,8 @@ export interface BindMount {
 /** Everything an engine needs to run one job, already resolved by skyrun. */
 export interface RunRequest {
   readonly jobId: JobId;
+  /** 1-based attempt of the job this run is (a retried job runs again). */
+  readonly attempt: number;
   readonly image: string;
   readonly command: readonly string[] | null;
   readonly args: readonly string[] | null;
@@ -59,6 +61,8 @@ export type RunEventListener = (event: RunEvent) => void;
 export interface RunRef {
   readonly jobId: JobId;
   readonly handle: string | null;
+  /** Which attempt of the job. @defaultValue 1 */
+  readonly attempt?: number;
 }
 
 export interface SubmitResult {

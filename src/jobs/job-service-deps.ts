@@ -43,6 +43,8 @@ export interface JobServiceDeps {
    * serves them from: `localhost` (the engine's own images) or an allowed HOST[:PORT].
    */
   readonly registryAliases: Readonly<Record<string, string>>;
+  /** URL prefixes completion notifications may go to (`notifications.allowedUrls`); none by default. */
+  readonly notifyAllowedPrefixes: readonly string[];
   /** Next submission sequence number; strictly increasing. */
   readonly nextSubmitSeq: () => number;
 }

@@ -13,6 +13,8 @@ export interface Hold {
   expectedEndMs: number;
   /** Fair-share usage has been charged up to this instant. */
   chargedUntilMs: number;
+  /** The job's throttle key, if it has one: holds are counted per key. */
+  readonly throttleKey?: string | undefined;
 }
 
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
@@ -25,6 +27,7 @@ const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 export class CapacityLedger {
   private readonly held = new Map<string, Hold>();
   private readonly byOwner = new Map<string, { jobs: number; cores: number }>();
+  private readonly byThrottle = new Map<string, number>();
   private used: Demand = { cores: 0, ramGB: 0, gpus: 0 };
 
   /** @param onRelease called with each hold as it is freed (to charge its last usage). */
@@ -59,6 +62,7 @@ export class CapacityLedger {
     this.used = { cores: this.used.cores + d.cores, ramGB: this.used.ramGB + d.ramGB, gpus: this.used.gpus + d.gpus };
     const load = this.byOwner.get(hold.owner) ?? { jobs: 0, cores: 0 };
     this.byOwner.set(hold.owner, { jobs: load.jobs + 1, cores: round(load.cores + d.cores) });
+    if (hold.throttleKey !== undefined) this.byThrottle.set(hold.throttleKey, (this.byThrottle.get(hold.throttleKey) ?? 0) + 1);
   }
 
   /** Frees a hold and returns it. Idempotent per id. */
@@ -72,6 +76,11 @@ export class CapacityLedger {
     if (load) {
       if (load.jobs <= 1) this.byOwner.delete(h.owner);
       else this.byOwner.set(h.owner, { jobs: load.jobs - 1, cores: round(load.cores - d.cores) });
+    }
+    if (h.throttleKey !== undefined) {
+      const n = (this.byThrottle.get(h.throttleKey) ?? 1) - 1;
+      if (n <= 0) this.byThrottle.delete(h.throttleKey);
+      else this.byThrottle.set(h.throttleKey, n);
     }
     this.onRelease(h);
     return h;
@@ -89,6 +98,11 @@ export class CapacityLedger {
 
   get holdCount(): number {
     return this.held.size;
+  }
+
+  /** How many holds carry this throttle key. */
+  heldWith(throttleKey: string): number {
+    return this.byThrottle.get(throttleKey) ?? 0;
   }
 
   loadOf(owner: string): UserLoad {

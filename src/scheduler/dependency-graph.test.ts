@@ -3,7 +3,7 @@ import type { JobId } from "../domain/ids.js";
 import { DependencyGraph } from "./dependency-graph.js";
 import type { QueueEntry } from "./queue-order.js";
 
-const entry = (id: string): QueueEntry => ({ id: id as JobId, owner: "u", demand: { cores: 1, ramGB: 1, gpus: 0 }, priority: 0, submitSeq: 1, createdAtMs: 0, deadlineSeconds: 1, dependsOn: [] });
+const entry = (id: string): QueueEntry => ({ id: id as JobId, owner: "u", demand: { cores: 1, ramGB: 1, gpus: 0 }, priority: 0, submitSeq: 1, createdAtMs: 0, deadlineSeconds: 1, dependsOn: [], throttle: null, notBeforeMs: 0, attempt: 1, attempts: 1 });
 const id = (s: string) => s as JobId;
 
 describe("dependencies", () => {

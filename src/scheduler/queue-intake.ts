@@ -58,6 +58,7 @@ export async function reloadQueue(d: QueueIntakeDeps): Promise<void> {
     await enqueueJobs(d, page.map((q) => ({
       id: q.id, owner: q.owner, demand: { cores: q.coresRequest, ramGB: q.ramRequestGB, gpus: q.gpus }, priority: q.priority,
       submitSeq: q.submitSeq, createdAtMs: q.createdAtMs, deadlineSeconds: q.deadlineSeconds, dependsOn: q.dependsOn,
+      throttle: q.throttle, notBeforeMs: q.retryAtMs, attempt: q.attempt, attempts: q.retries + 1,
     })));
     afterSeq = page.at(-1)!.submitSeq;
   }

@@ -1,5 +1,5 @@
 import type { JobId } from "../domain/ids.js";
-import type { Job } from "../domain/job.js";
+import type { Job, Throttle } from "../domain/job.js";
 import type { Capacity } from "../domain/resources.js";
 import type { Demand } from "./capacity-ledger.js";
 
@@ -26,6 +26,13 @@ export interface QueueEntry {
   readonly createdAtMs: number;
   readonly deadlineSeconds: number;
   readonly dependsOn: readonly JobId[];
+  /** At most `max` jobs with this throttle key hold capacity at once; null: no limit. */
+  readonly throttle: Throttle | null;
+  /** Not to be admitted before this instant (a retry's back-off); 0: now. */
+  readonly notBeforeMs: number;
+  /** 1-based attempt and how many there may be, for what a waiting retry says. */
+  readonly attempt: number;
+  readonly attempts: number;
 }
 
 /** What a job asks of the engine's capacity: its requests. */
@@ -40,6 +47,10 @@ export const toQueueEntry = (job: Job): QueueEntry => ({
   createdAtMs: job.createdAt.getTime(),
   deadlineSeconds: job.deadlineSeconds,
   dependsOn: job.dependsOn,
+  throttle: job.throttle,
+  notBeforeMs: job.retryAt?.getTime() ?? 0,
+  attempt: job.attempt,
+  attempts: job.retries + 1,
 });
 
 /** Where a job stands within its owner's queue. */

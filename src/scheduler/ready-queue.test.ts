@@ -7,7 +7,7 @@ const capacity = { cores: 16, ramGB: 64, gpus: 0 };
 let seq = 0;
 const entry = (id: string, owner: string, cores: number, over: Partial<QueueEntry> = {}): QueueEntry => ({
   id: id as JobId, owner, demand: { cores, ramGB: cores * 2, gpus: 0 }, priority: 0, submitSeq: ++seq,
-  createdAtMs: 1000 * seq, deadlineSeconds: 3600, dependsOn: [], ...over,
+  createdAtMs: 1000 * seq, deadlineSeconds: 3600, dependsOn: [], throttle: null, notBeforeMs: 0, attempt: 1, attempts: 1, ...over,
 });
 
 function queue(usage: Record<string, number> = {}): ReadyQueue {

@@ -65,6 +65,7 @@ export async function buildRunRequest(job: Job, deps: RunRequestDeps): Promise<R
   const scratch = deps.dirs.createScratch(job.id, job.owner);
   return {
     jobId: job.id,
+    attempt: job.attempt,
     image: job.image,
     command: job.command,
     args: job.args,

@@ -9,7 +9,7 @@ import { ENGINE_BACKOFF_MS, Scheduler, type SchedulerSettings } from "./schedule
 let seq = 0;
 const entry = (id: string, cores: number, over: Partial<QueueEntry> = {}): QueueEntry => ({
   id: id as JobId, owner: "alice", demand: { cores, ramGB: cores, gpus: 0 }, priority: 0, submitSeq: ++seq,
-  createdAtMs: seq, deadlineSeconds: 3600, dependsOn: [], ...over,
+  createdAtMs: seq, deadlineSeconds: 3600, dependsOn: [], throttle: null, notBeforeMs: 0, attempt: 1, attempts: 1, ...over,
 });
 const ready = (...entries: QueueEntry[]) => entries.map((e) => ({ entry: e, unmet: [] as JobId[] }));
 

@@ -84,6 +84,8 @@ export class Scheduler {
   private readonly prepared = new Set<JobId>();
   /** Why each job the last passes examined is still waiting. */
   private readonly decisions = new Map<JobId, WaitReason>();
+  /** Retried jobs waiting out their back-off, admitted once due. */
+  private readonly delayed = new Map<JobId, QueueEntry>();
   /** What the last pass decided for the jobs it did not reach. */
   private rest: { reason: "capacity" | "depth" | "engine-unavailable"; atMs: number } = { reason: "capacity", atMs: 0 };
 
@@ -96,14 +98,33 @@ export class Scheduler {
 
   /** Adds jobs: ready ones to the queue, those with unmet dependencies to the waiting room. */
   enqueue(entries: readonly { entry: QueueEntry; unmet: readonly JobId[] }[]): void {
+    const nowMs = this.d.clock.now().getTime();
     for (const { entry, unmet } of entries) {
-      if (this.ready.has(entry.id) || this.blocked.has(entry.id)) continue;
+      if (this.has(entry.id)) continue;
       this.count(entry.owner, 1);
       if (unmet.length > 0) this.blocked.block(entry, unmet);
+      else if (entry.notBeforeMs > nowMs) this.delayed.set(entry.id, entry);
       else {
         this.ready.add(entry);
         this.arrivals.push(entry);
       }
+    }
+  }
+
+  /** When the earliest retry back-off ends (ms since epoch), or undefined when none waits. */
+  get nextDueMs(): number | undefined {
+    let next: number | undefined;
+    for (const e of this.delayed.values()) if (next === undefined || e.notBeforeMs < next) next = e.notBeforeMs;
+    return next;
+  }
+
+  /** Moves retries whose back-off has ended into the ready queue. */
+  private releaseDue(nowMs: number): void {
+    for (const [id, e] of this.delayed) {
+      if (e.notBeforeMs > nowMs) continue;
+      this.delayed.delete(id);
+      this.ready.add(e);
+      this.arrivals.push(e);
     }
   }
 
@@ -118,7 +139,9 @@ export class Scheduler {
 
   /** Removes a queued or waiting job (deleted, or failed by a dependency). */
   remove(id: JobId): QueueEntry | undefined {
-    const entry = this.ready.remove(id) ?? this.blocked.remove(id);
+    const late = this.delayed.get(id);
+    this.delayed.delete(id);
+    const entry = this.ready.remove(id) ?? this.blocked.remove(id) ?? late;
     this.prepared.delete(id);
     this.decisions.delete(id);
     if (entry) {
@@ -150,7 +173,7 @@ export class Scheduler {
   }
 
   has(id: JobId): boolean {
-    return this.ready.has(id) || this.blocked.has(id);
+    return this.ready.has(id) || this.blocked.has(id) || this.delayed.has(id);
   }
 
   /** Is this job queued or waiting here, or holding capacity? (Its end is still to come.) */
@@ -159,7 +182,7 @@ export class Scheduler {
   }
 
   get queuedCount(): number {
-    return this.ready.size + this.blocked.size;
+    return this.ready.size + this.blocked.size + this.delayed.size;
   }
 
   queuedFor(user: string): number {
@@ -182,6 +205,7 @@ export class Scheduler {
   /** One scheduling pass. Cheap when nothing changed: O(1). */
   pass(): PassResult {
     const nowMs = this.d.clock.now().getTime();
+    this.releaseDue(nowMs);
     // 1. Age: jobs that waited long enough move ahead of newer, larger ones.
     if (this.ready.age(nowMs, this.s.agingSeconds * 1000) > 0) this.structureChanged = true;
     if (!this.structureChanged && this.arrivals.length === 0) return NOTHING;
@@ -192,7 +216,7 @@ export class Scheduler {
     if (nowMs < this.engineBackoffUntilMs) return NOTHING;
     this.positions = undefined;
     const admitted = this.d.engine.queuesItself
-      ? [...this.ready.inOrder()] // the engine queues and orders them itself
+      ? this.passThrough(nowMs) // the engine queues and orders them itself
       : this.structureChanged || this.arrivalAheadOfReservation() ? this.walk(nowMs) : this.admitArrivals(nowMs);
     this.structureChanged = false;
     this.arrivals.length = 0;
@@ -220,6 +244,7 @@ export class Scheduler {
         this.decisions.set(entry.id, limit);
         continue;
       }
+      if (this.throttled(entry)) continue;
       if (this.tryAdmit(entry, nowMs)) admitted.push(entry);
       const free = this.d.ledger.free;
       if (free.cores <= 0 || free.ramGB <= 0) break; // every job needs some of both: nothing else fits
@@ -234,9 +259,35 @@ export class Scheduler {
       if (!this.ready.has(entry.id)) continue;
       const limit = runningLimitHit(this.s.limits, this.d.ledger.loadOf(entry.owner), entry.demand.cores);
       if (limit) this.decisions.set(entry.id, limit);
-      else if (this.tryAdmit(entry, nowMs)) admitted.push(entry);
+      else if (!this.throttled(entry) && this.tryAdmit(entry, nowMs)) admitted.push(entry);
     }
     return admitted;
+  }
+
+  /** An engine that queues runs itself gets every job at once, but no more of a throttled group than its limit. */
+  private passThrough(nowMs: number): QueueEntry[] {
+    const admitted: QueueEntry[] = [];
+    for (const entry of this.ready.inOrder()) {
+      if (this.throttled(entry)) continue;
+      this.holdFor(entry, nowMs);
+      admitted.push(entry);
+    }
+    return admitted;
+  }
+
+  /** True (and the reason recorded) when the job's set or label group already runs as many as it may. */
+  private throttled(entry: QueueEntry): boolean {
+    const t = entry.throttle;
+    if (!t) return false;
+    const running = this.d.ledger.heldWith(t.key);
+    if (running < t.max) return false;
+    const label = t.key.startsWith("label:") ? t.key.slice(t.key.indexOf(":", 6) + 1) : undefined;
+    this.decisions.set(entry.id, { kind: "throttle", scope: label ? "label" : "set", ...(label ? { label } : {}), running, max: t.max });
+    return true;
+  }
+
+  private holdFor(entry: QueueEntry, nowMs: number): void {
+    this.d.ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs, throttleKey: entry.throttle?.key });
   }
 
   /** A new arrival that ranks ahead of the reserved head must take over the reservation. */
@@ -269,7 +320,7 @@ export class Scheduler {
       return false;
     }
     // Held now, so later jobs in this walk see the capacity as taken.
-    ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs });
+    this.holdFor(entry, nowMs);
     this.decisions.delete(entry.id);
     return true;
   }
@@ -285,8 +336,8 @@ export class Scheduler {
     this.decisions.delete(entry.id);
     this.count(entry.owner, -1);
     if (this.reservation?.id === entry.id) this.reservation = undefined;
-    // Already held by tryAdmit; a pass-through engine gets the job without a capacity check but still holds it.
-    this.d.ledger.hold(entry.id, { demand: entry.demand, owner: entry.owner, expectedEndMs: nowMs + entry.deadlineSeconds * 1000, chargedUntilMs: nowMs });
+    // Already held by tryAdmit or passThrough; holding again is a no-op.
+    this.holdFor(entry, nowMs);
   }
 
   /**
@@ -314,6 +365,8 @@ export class Scheduler {
   explain(id: JobId): WaitExplanation | undefined {
     const deps = this.blocked.waitingOn(id);
     if (deps) return { reason: { kind: "dependencies", waitingOn: deps }, position: null, positionLimit: POSITION_LIMIT, decidedAt: this.d.clock.now() };
+    const late = this.delayed.get(id);
+    if (late) return { reason: { kind: "retry-backoff", until: new Date(late.notBeforeMs), attempt: late.attempt, attempts: late.attempts }, position: null, positionLimit: POSITION_LIMIT, decidedAt: this.d.clock.now() };
     const entry = this.ready.get(id);
     if (!entry) return undefined;
     const decided = this.decisions.get(id);

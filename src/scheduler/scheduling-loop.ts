@@ -25,6 +25,7 @@ export class SchedulingLoop {
   private queued = false;
   private closed = false;
   private cancelBackoff: (() => void) | undefined;
+  private due: { atMs: number; cancel: () => void } | undefined;
 
   constructor(private readonly d: SchedulingLoopDeps) {}
 
@@ -56,10 +57,24 @@ export class SchedulingLoop {
   close(): void {
     this.closed = true;
     this.cancelBackoff?.();
+    this.due?.cancel();
+  }
+
+  /** Looks again when the earliest retry's back-off ends. */
+  private armDue(): void {
+    const atMs = this.d.scheduler.nextDueMs;
+    if (atMs === undefined || (this.due && this.due.atMs <= atMs) || this.closed) return;
+    this.due?.cancel();
+    const cancel = this.d.clock.setTimer(Math.max(0, atMs - this.d.clock.now().getTime()), () => {
+      this.due = undefined;
+      this.trigger();
+    });
+    this.due = { atMs, cancel };
   }
 
   private runPass(): void {
     const { admitted, prepare } = this.d.scheduler.pass();
+    this.armDue();
     for (const entry of admitted) {
       this.d.inflight.track(this.d.lifecycle.launch(entry.id).catch((e: unknown) => {
         this.d.log.error({ jobId: entry.id, err: toError(e).message }, "launch failed unexpectedly");

@@ -80,6 +80,10 @@ export function createSchedulingService(d: SchedulingServiceDeps, s: SchedulingS
     ledger,
     notifier,
     requeue: (job) => loop.requeue(toQueueEntry(job)),
+    retry: (job) => {
+      scheduler.enqueue([{ entry: toQueueEntry(job), unmet: [] }]);
+      loop.trigger();
+    },
     ended: (job) => {
       for (const dependent of scheduler.jobEnded(job.id, job.state === "succeeded")) {
         lifecycle.failQueued(dependent.id, dependencyFailure(job.id, job.state)).catch((e: unknown) => log.error({ jobId: dependent.id, err: toError(e).message }, "could not fail a dependent"));
@@ -101,7 +105,7 @@ export function createSchedulingService(d: SchedulingServiceDeps, s: SchedulingS
     const before = new Date(d.clock.now().getTime() - s.retentionSeconds * 1000);
     for (;;) {
       const ids = await d.store.jobs.purgeFinishedBefore(before, PURGE_BATCH);
-      for (const id of ids) d.dirs.removeLog(id);
+      for (const { id, attempts } of ids) d.dirs.removeLog(id, attempts);
       if (ids.length < PURGE_BATCH) return;
     }
   }

@@ -6,6 +6,10 @@ export interface DataLayout {
   /** Host directory mounted at /arc in every job. */
   readonly arcRoot: string;
   logPath(jobId: string): string;
+  /** The log of an ended attempt of a retried job. */
+  attemptLogPath(jobId: string, attempt: number): string;
+  /** The host path of a container path on /arc (`/arc/home/u/x` → `<arcRoot>/home/u/x`), or undefined when it is not on /arc. */
+  hostPathOnArc(containerPath: string): string | undefined;
   scratchDir(jobId: string): string;
   /** Host path of a user's home: `<arcRoot>/home/<user>`. */
   homeDir(username: string): string;
@@ -27,6 +31,8 @@ export function createDataLayout(dataDir: string, arcRoot: string): DataLayout {
     dataDir,
     arcRoot,
     logPath: (jobId) => join(dataDir, "logs", shard(jobId), `${jobId}.log`),
+    attemptLogPath: (jobId, attempt) => join(dataDir, "logs", shard(jobId), `${jobId}.attempt-${attempt}.log`),
+    hostPathOnArc: (p) => (p === "/arc" || p.startsWith("/arc/") ? join(arcRoot, p.slice("/arc".length)) : undefined),
     scratchDir: (jobId) => join(dataDir, "scratch", jobId),
     homeDir: (username) => join(arcRoot, "home", username),
     projectDir: (group) => join(arcRoot, "projects", group),

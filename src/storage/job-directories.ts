@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Owner } from "../domain/job.js";
 import type { DataLayout } from "./data-layout.js";
@@ -24,7 +24,10 @@ export interface JobDirectories {
   prepareLog(jobId: string): string;
   /** Where the job's log is (whether or not it exists yet). */
   logPathOf(jobId: string): string;
-  removeLog(jobId: string): void;
+  /** Keeps an ended attempt's log under its own name, so the next attempt starts a fresh one. */
+  archiveLog(jobId: string, attempt: number): void;
+  /** Removes the job's log and those of its `attempts - 1` earlier attempts. */
+  removeLog(jobId: string, attempts?: number): void;
 }
 
 export function createJobDirectories(layout: DataLayout): JobDirectories {
@@ -72,8 +75,12 @@ export function createJobDirectories(layout: DataLayout): JobDirectories {
       return path;
     },
     logPathOf: (jobId) => layout.logPath(jobId),
-    removeLog(jobId) {
+    archiveLog(jobId, attempt) {
+      if (existsSync(layout.logPath(jobId))) renameSync(layout.logPath(jobId), layout.attemptLogPath(jobId, attempt));
+    },
+    removeLog(jobId, attempts = 1) {
       rmSync(layout.logPath(jobId), { force: true });
+      for (let a = 1; a < attempts; a++) rmSync(layout.attemptLogPath(jobId, a), { force: true });
     },
   };
 }

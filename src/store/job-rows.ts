@@ -45,8 +45,24 @@ export function rowToJob(r: JobRow): Job {
     finishedAt: date(r.finished_at),
     visibleUntil: new Date(Number(r.visible_until)),
     sealedRegistryAuth: r.sealed_registry_auth,
+    labels: r.labels_json ? (JSON.parse(r.labels_json) as Record<string, string>) : NO_LABELS,
+    retries: r.retries,
+    throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
+    workdir: r.workdir,
+    stdoutPath: r.stdout_path,
+    stderrPath: r.stderr_path,
+    diskGB: r.disk_gb,
+    notifyUrl: r.notify_url,
+    attempt: r.attempt,
+    retryAt: date(r.retry_at),
+    cpuSeconds: r.cpu_seconds,
+    updatedAt: new Date(Number(r.updated_at)),
+    updatedSeq: Number(r.updated_seq),
   };
 }
+
+/** Shared by every job without labels. */
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Domain job → row for insertion. */
 export function jobToRow(j: Job): Insertable<JobsTable> {
@@ -85,6 +101,20 @@ export function jobToRow(j: Job): Insertable<JobsTable> {
     finished_at: j.finishedAt?.getTime() ?? null,
     visible_until: j.visibleUntil.getTime(),
     sealed_registry_auth: j.sealedRegistryAuth,
+    labels_json: Object.keys(j.labels).length > 0 ? JSON.stringify(j.labels) : null,
+    retries: j.retries,
+    throttle_key: j.throttle?.key ?? null,
+    throttle_max: j.throttle?.max ?? null,
+    workdir: j.workdir,
+    stdout_path: j.stdoutPath,
+    stderr_path: j.stderrPath,
+    disk_gb: j.diskGB,
+    notify_url: j.notifyUrl,
+    attempt: j.attempt,
+    retry_at: j.retryAt?.getTime() ?? null,
+    cpu_seconds: j.cpuSeconds,
+    updated_at: j.updatedAt.getTime(),
+    updated_seq: j.updatedSeq,
   };
 }
 
@@ -102,5 +132,8 @@ export function patchToRow(p: JobPatch): Updateable<JobsTable> {
   if (p.deadlineSeconds !== undefined) row.deadline_seconds = p.deadlineSeconds;
   if (p.coreSeconds !== undefined) row.core_seconds = p.coreSeconds;
   if (p.sealedRegistryAuth !== undefined) row.sealed_registry_auth = p.sealedRegistryAuth;
+  if (p.attempt !== undefined) row.attempt = p.attempt;
+  if (p.retryAt !== undefined) row.retry_at = ms(p.retryAt);
+  if (p.cpuSeconds !== undefined) row.cpu_seconds = p.cpuSeconds;
   return row;
 }

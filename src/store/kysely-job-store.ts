@@ -1,18 +1,23 @@
 import type { Kysely, Transaction } from "kysely";
+import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
 import { ACTIVE_STATES, canTransition, HOLDS_CAPACITY, type Job, type JobState } from "../domain/job.js";
 import type { JobEvent } from "../domain/job-event.js";
+import { ChangeSequence } from "./change-sequence.js";
+import { applyFilters, applyOrder, countMatching, encodeCursor, sortValueOf } from "./job-query.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
 import type { Database } from "./schema.js";
-import type { EventStore, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary } from "./store.js";
+import type { AttemptRecord, EventStore, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary, UsageSample } from "./store.js";
 import { isUniqueViolation } from "./unique-violation.js";
 
 /** Shared by every job without dependencies, so 100,000 queued jobs do not hold 100,000 empty arrays. */
 const NO_DEPENDENCIES: readonly JobId[] = Object.freeze([]);
 
-/** Rows per INSERT: 35 columns × 400 rows stays under SQLite's 32,766 bound parameters. */
+/** Rows per INSERT: 49 columns × 400 rows stays under SQLite's 32,766 bound parameters. */
 const INSERT_CHUNK = 400;
+/** Label rows per INSERT (3 columns each). */
+const LABEL_CHUNK = 5000;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -28,25 +33,34 @@ async function appendEvent(db: Db, jobId: JobId, e: NewJobEvent): Promise<void> 
   await db.insertInto("job_events").values({ job_id: jobId, type: e.type, reason: e.reason, message: e.message, first_at: at, last_at: at, count: 1 }).execute();
 }
 
-export function createKyselyJobStore(db: Kysely<Database>): JobStore {
+export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobStore {
+  const changes = new ChangeSequence(db, clock);
+  /** Every state or field change gets the next change number and time. */
+  const stamp = async () => {
+    const { first, at } = await changes.take();
+    return { updated_seq: first, updated_at: at };
+  };
   return {
-    async insertMany(jobs: readonly Job[]): Promise<void> {
-      if (jobs.length === 0) return;
-      const rows = jobs.map(jobToRow);
+    async insertMany(jobs: readonly Job[]): Promise<Job[]> {
+      if (jobs.length === 0) return [];
+      const { first } = await changes.take(jobs.length);
+      const stored = jobs.map((j, i) => ({ ...j, updatedSeq: first + i }));
+      const rows = stored.map(jobToRow);
+      const labels = stored.flatMap((j) => Object.entries(j.labels).map(([label_key, label_value]) => ({ job_id: j.id, label_key, label_value })));
       try {
-        if (rows.length <= INSERT_CHUNK) {
+        if (rows.length <= INSERT_CHUNK && labels.length === 0) {
           await db.insertInto("jobs").values(rows).execute(); // one statement is atomic by itself
         } else {
           await db.transaction().execute(async (tx) => {
-            for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-              await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
-            }
+            for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
+            for (let i = 0; i < labels.length; i += LABEL_CHUNK) await tx.insertInto("job_labels").values(labels.slice(i, i + LABEL_CHUNK)).execute();
           });
         }
       } catch (e) {
         if (isUniqueViolation(e)) throw new AppError("CONFLICT", "a job id is already taken", {}, { cause: e });
         throw e;
       }
+      return stored;
     },
 
     async get(id: JobId): Promise<Job | undefined> {
@@ -61,15 +75,44 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
     },
 
     async list(q: JobQuery): Promise<Job[]> {
-      let query = db.selectFrom("jobs").selectAll();
-      if (q.owner !== undefined) query = query.where("owner", "=", q.owner);
-      if (q.visibleAt !== undefined) query = query.where("visible_until", ">", q.visibleAt.getTime());
-      if (q.states !== undefined) query = query.where("state", "in", [...q.states]);
-      if (q.type !== undefined) query = query.where("type", "=", q.type);
-      if (q.arrayId !== undefined) query = query.where("array_id", "=", q.arrayId);
-      query = query.orderBy("submit_seq", "asc");
+      let query = applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll();
       if (q.limit !== undefined) query = query.limit(q.limit);
       return (await query.execute()).map(rowToJob);
+    },
+
+    async page(q) {
+      const field = q.sort?.field ?? "submitted";
+      const [rows, total] = await Promise.all([
+        applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll().limit(q.limit + 1).execute(),
+        countMatching(db, { ...q, cursor: undefined }),
+      ]);
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      const last = page.at(-1);
+      return { jobs: page.map(rowToJob), total, nextCursor: more && last ? encodeCursor({ v: sortValueOf(last, field), id: last.id }) : null };
+    },
+
+    lastChangeSeq: () => changes.current(),
+
+    async recordAttempt(jobId: JobId, a: AttemptRecord): Promise<void> {
+      await db.insertInto("job_attempts").values({ job_id: jobId, attempt: a.attempt, started_at: a.startedAt?.getTime() ?? null, finished_at: a.finishedAt.getTime(), exit_code: a.exitCode, reason: a.reason })
+        .onConflict((oc) => oc.columns(["job_id", "attempt"]).doNothing()).execute();
+    },
+
+    async listAttempts(jobId: JobId): Promise<AttemptRecord[]> {
+      const rows = await db.selectFrom("job_attempts").selectAll().where("job_id", "=", jobId).orderBy("attempt", "asc").execute();
+      return rows.map((r) => ({ attempt: r.attempt, startedAt: r.started_at === null ? null : new Date(Number(r.started_at)), finishedAt: new Date(Number(r.finished_at)), exitCode: r.exit_code, reason: r.reason }));
+    },
+
+    async addUsageSamples(samples): Promise<void> {
+      if (samples.length === 0) return;
+      await db.insertInto("usage_samples").values(samples.map((s) => ({ job_id: s.jobId, at: s.at.getTime(), cpu_cores: s.cpuCores, ram_bytes: s.ramBytes })))
+        .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
+    },
+
+    async listUsageSamples(jobId: JobId): Promise<UsageSample[]> {
+      const rows = await db.selectFrom("usage_samples").selectAll().where("job_id", "=", jobId).orderBy("at", "asc").execute();
+      return rows.map((r) => ({ at: new Date(Number(r.at)), cpuCores: r.cpu_cores, ramBytes: Number(r.ram_bytes) }));
     },
 
     async listLive(): Promise<Job[]> {
@@ -79,7 +122,7 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
 
     async listQueuedSummaries(afterSeq: number, limit: number): Promise<QueuedSummary[]> {
       const rows = await db.selectFrom("jobs")
-        .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json"])
+        .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json", "throttle_key", "throttle_max", "retry_at", "attempt", "retries"])
         .where("state", "=", "queued").where("submit_seq", ">", afterSeq).orderBy("submit_seq", "asc").limit(limit).execute();
       return rows.map((r) => ({
         id: r.id as JobId,
@@ -92,6 +135,10 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
         createdAtMs: Number(r.created_at),
         deadlineSeconds: r.deadline_seconds,
         dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
+        throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
+        retryAtMs: Number(r.retry_at ?? 0),
+        attempt: r.attempt,
+        retries: r.retries,
       }));
     },
 
@@ -107,7 +154,7 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
         throw new AppError("JOB_ILLEGAL_TRANSITION", `session ${id} cannot move from ${illegal.join(", ")} to ${to}`, { jobId: id, from: illegal, to });
       }
       const apply = async (tx: Db): Promise<Job | undefined> => {
-        const row = await tx.updateTable("jobs").set({ ...patchToRow(patch), state: to })
+        const row = await tx.updateTable("jobs").set({ ...patchToRow(patch), state: to, ...(await stamp()) })
           .where("id", "=", id).where("state", "in", [...from]).returningAll().executeTakeFirst();
         if (!row) return undefined;
         if (event) await appendEvent(tx, id, event);
@@ -120,7 +167,7 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
       const apply = async (tx: Db): Promise<Job | undefined> => {
         const set = patchToRow(patch);
         const row = Object.keys(set).length > 0
-          ? await tx.updateTable("jobs").set(set).where("id", "=", id).returningAll().executeTakeFirst()
+          ? await tx.updateTable("jobs").set({ ...set, ...(await stamp()) }).where("id", "=", id).returningAll().executeTakeFirst()
           : await tx.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
         if (!row) return undefined;
         if (event) await appendEvent(tx, id, event);
@@ -129,14 +176,17 @@ export function createKyselyJobStore(db: Kysely<Database>): JobStore {
       return event ? db.transaction().execute(apply) : apply(db);
     },
 
-    async purgeFinishedBefore(before: Date, limit: number): Promise<JobId[]> {
+    async purgeFinishedBefore(before: Date, limit: number) {
       return db.transaction().execute(async (tx) => {
-        const rows = await tx.selectFrom("jobs").select("id").where("finished_at", "<", before.getTime()).limit(limit).execute();
+        const rows = await tx.selectFrom("jobs").select(["id", "attempt"]).where("finished_at", "<", before.getTime()).limit(limit).execute();
         const ids = rows.map((r) => r.id);
         if (ids.length === 0) return [];
         await tx.deleteFrom("job_events").where("job_id", "in", ids).execute();
+        await tx.deleteFrom("job_labels").where("job_id", "in", ids).execute();
+        await tx.deleteFrom("job_attempts").where("job_id", "in", ids).execute();
+        await tx.deleteFrom("usage_samples").where("job_id", "in", ids).execute();
         await tx.deleteFrom("jobs").where("id", "in", ids).execute();
-        return ids as JobId[];
+        return rows.map((r) => ({ id: r.id as JobId, attempts: r.attempt }));
       });
     },
 

@@ -9,12 +9,15 @@ import { migrate } from "./migrate.js";
 import type { Database } from "./schema.js";
 import { withStatementCache } from "./statement-cache.js";
 import type { Store } from "./store.js";
+import { systemClock, type Clock } from "../domain/clock.js";
 
 export type StoreConfig =
   | { readonly driver: "sqlite"; readonly path: string }
   | { readonly driver: "postgres"; readonly url: string };
 
 export interface StoreOptions {
+  /** Stamps job changes. @defaultValue the system clock */
+  readonly clock?: Clock;
   /** PostgreSQL only: the schema to use (created when missing). Tests use one per test file. */
   readonly schema?: string;
   /** Pool size for PostgreSQL. @defaultValue 10 */
@@ -72,7 +75,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions = {})
   }
   return {
     dialect: config.driver,
-    jobs: createKyselyJobStore(db),
+    jobs: createKyselyJobStore(db, options.clock ?? systemClock),
     events: createKyselyEventStore(db),
     users: createKyselyUserStore(db),
     tokens: createKyselyTokenStore(db),

@@ -70,6 +70,40 @@ export interface JobsTable {
   visible_until: number;
   sealed_registry_auth: string | null;
   core_seconds: Generated<number>;
+  labels_json: string | null;
+  retries: Generated<number>;
+  attempt: Generated<number>;
+  retry_at: number | null;
+  throttle_key: string | null;
+  throttle_max: number | null;
+  workdir: string | null;
+  stdout_path: string | null;
+  stderr_path: string | null;
+  disk_gb: Generated<number>;
+  notify_url: string | null;
+  cpu_seconds: Generated<number>;
+  updated_at: Generated<number>;
+  updated_seq: Generated<number>;
+}
+export interface JobLabelsTable {
+  job_id: string;
+  label_key: string;
+  label_value: string;
+}
+/** An attempt that ended and was followed by another; the current attempt is the job row. */
+export interface JobAttemptsTable {
+  job_id: string;
+  attempt: number;
+  started_at: number | null;
+  finished_at: number;
+  exit_code: number | null;
+  reason: string | null;
+}
+export interface UsageSamplesTable {
+  job_id: string;
+  at: number;
+  cpu_cores: number;
+  ram_bytes: number;
 }
 export interface JobEventsTable {
   id: Generated<number>;
@@ -99,6 +133,9 @@ export interface Database {
   tokens: TokensTable;
   jobs: JobsTable;
   job_events: JobEventsTable;
+  job_labels: JobLabelsTable;
+  job_attempts: JobAttemptsTable;
+  usage_samples: UsageSamplesTable;
   user_usage: UserUsageTable;
   schema_migrations: SchemaMigrationsTable;
 }

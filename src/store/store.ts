@@ -1,5 +1,5 @@
 import type { JobId } from "../domain/ids.js";
-import type { Job, JobState } from "../domain/job.js";
+import type { Job, JobState, Throttle } from "../domain/job.js";
 import type { JobEvent, NewJobEvent } from "../domain/job-event.js";
 
 /** Fields of a job that change over its life. `undefined` leaves a field as it is. */
@@ -13,6 +13,10 @@ export interface JobPatch {
   readonly deadlineSeconds?: number;
   readonly coreSeconds?: number;
   readonly sealedRegistryAuth?: string | null;
+  readonly attempt?: number;
+  readonly retryAt?: Date | null;
+  /** Core-seconds of CPU used so far (replaces the stored value). */
+  readonly cpuSeconds?: number;
 }
 
 /** What the scheduler needs of a queued job. */
@@ -27,28 +31,89 @@ export interface QueuedSummary {
   readonly createdAtMs: number;
   readonly deadlineSeconds: number;
   readonly dependsOn: readonly JobId[];
+  readonly throttle: Throttle | null;
+  /** A retry's back-off, or 0. */
+  readonly retryAtMs: number;
+  readonly attempt: number;
+  readonly retries: number;
 }
 
 export type { NewJobEvent };
 
+/** What a listing can be sorted by; ties break on the job id. */
+export type JobSortField = "created" | "started" | "ended" | "name" | "state" | "owner" | "image" | "cores" | "ram" | "submitted";
+
 export interface JobQuery {
   readonly owner?: string;
-  /** Only jobs whose `visibleUntil` is after this instant (the listing window). */
+  /** Only jobs whose `visibleUntil` is after this instant (the listing window); ignored with `changedAfter*`. */
   readonly visibleAt?: Date;
   readonly states?: readonly JobState[];
   readonly type?: string;
+  /** The set's id. */
   readonly arrayId?: string;
+  /** Every one of these labels, with these values. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly name?: { readonly exact: string } | { readonly prefix: string };
+  /** Image names containing this text. */
+  readonly image?: string;
+  /** Jobs that changed after this instant (finished ones included while retained). */
+  readonly changedAfter?: Date;
+  /** Jobs whose last change number is above this one. */
+  readonly changedAfterSeq?: number;
+  readonly createdFrom?: Date;
+  readonly createdTo?: Date;
+  /** @defaultValue submission order, oldest first */
+  readonly sort?: { readonly field: JobSortField; readonly descending: boolean };
+  /** Continue after the page that ended with this cursor. */
+  readonly cursor?: string;
   readonly limit?: number;
+}
+
+/** One page of a listing. */
+export interface JobPage {
+  readonly jobs: Job[];
+  /** How many match, paging aside. */
+  readonly total: number;
+  /** Where the next page starts; null on the last. */
+  readonly nextCursor: string | null;
+}
+
+/** An attempt that ended and was followed by another. */
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date;
+  readonly exitCode: number | null;
+  readonly reason: string | null;
+}
+
+/** One reading of a running job's CPU and memory. */
+export interface UsageSample {
+  readonly at: Date;
+  readonly cpuCores: number;
+  readonly ramBytes: number;
 }
 
 /** Jobs. Every state change is a compare-and-set on the current state. */
 export interface JobStore {
-  /** Inserts all jobs in one transaction: all or none. */
-  insertMany(jobs: readonly Job[]): Promise<void>;
+  /** Inserts all jobs in one transaction, all or none; returns them as stored (with their change numbers). */
+  insertMany(jobs: readonly Job[]): Promise<Job[]>;
   get(id: JobId): Promise<Job | undefined>;
   getMany(ids: readonly JobId[]): Promise<Job[]>;
-  /** Newest first. */
+  /** In the query's order (default: submission order). */
   list(query: JobQuery): Promise<Job[]>;
+  /** One page of `list`, with the total and the next page's cursor; needs `limit`. */
+  page(query: JobQuery & { readonly limit: number }): Promise<JobPage>;
+  /** The number of the latest change to any job (0 when none): pollers start from it. */
+  lastChangeSeq(): Promise<number>;
+  /** Records an attempt that ended before the job was retried. */
+  recordAttempt(jobId: JobId, attempt: AttemptRecord): Promise<void>;
+  /** The ended attempts of a job, oldest first (the current attempt is the job itself). */
+  listAttempts(jobId: JobId): Promise<AttemptRecord[]>;
+  /** Adds usage readings of running jobs. */
+  addUsageSamples(samples: readonly (UsageSample & { readonly jobId: JobId })[]): Promise<void>;
+  /** A job's usage readings, oldest first. */
+  listUsageSamples(jobId: JobId): Promise<UsageSample[]>;
   /** Jobs not in a terminal state, in submission order. */
   listActive(): Promise<Job[]>;
   /** Jobs holding engine capacity (starting, running, terminating). Few: bounded by the capacity. */
@@ -69,8 +134,8 @@ export interface JobStore {
   transition(id: JobId, from: readonly JobState[], to: JobState, patch?: JobPatch, event?: NewJobEvent): Promise<Job | undefined>;
   /** Changes non-state fields; returns the updated job or undefined if it does not exist. */
   update(id: JobId, patch: JobPatch, event?: NewJobEvent): Promise<Job | undefined>;
-  /** Deletes finished jobs (and their events) that finished before `before`; returns their ids. */
-  purgeFinishedBefore(before: Date, limit: number): Promise<JobId[]>;
+  /** Deletes finished jobs (and their events, labels, attempts, samples) that finished before `before`; returns their ids and attempt counts. */
+  purgeFinishedBefore(before: Date, limit: number): Promise<{ id: JobId; attempts: number }[]>;
   /** The largest submission sequence number used so far (0 when empty). */
   maxSubmitSeq(): Promise<number>;
   countByState(): Promise<Partial<Record<JobState, number>>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobId } from "../../domain/ids.js";
-import { NEVER, type Job } from "../../domain/job.js";
+import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../domain/job.js";
 import { toPublicSessionJson, toSessionJson } from "./session-presenter.js";
 import { statesForStatus, statusOf } from "./session-status.js";
 
@@ -30,6 +30,10 @@ const job = (over: Partial<Job> = {}): Job => ({
   replicaIndex: null,
   replicaCount: null,
   sealedRegistryAuth: null,
+  ...NO_BATCH_OPTIONS,
+  ...FIRST_ATTEMPT,
+  updatedAt: new Date(1_700_000_000_000),
+  updatedSeq: 0,
   submitSeq: 1,
   ...over,
 });

@@ -1,3 +1,4 @@
+import { formatInstant } from "../../contracts/instant.js";
 import type { WaitExplanation, WaitReason } from "../../domain/wait-explanation.js";
 
 const gb = (n: number): string => `${Math.round(n * 100) / 100}`;
@@ -25,6 +26,12 @@ function reasonText(r: WaitReason): string {
       return `waiting behind the ${r.depth} sessions a scheduling pass examines`;
     case "engine-queue":
       return r.detail;
+    case "throttle":
+      return r.scope === "set"
+        ? `set limit: ${r.running} of its set's sessions run, maxRunning is ${r.max}`
+        : `label limit: ${r.running} of your sessions labelled ${r.label ?? "?"} run, maxRunning is ${r.max}`;
+    case "retry-backoff":
+      return `attempt ${r.attempt - 1} of ${r.attempts} failed; attempt ${r.attempt} starts after ${formatInstant(r.until)}`;
   }
 }
 
@@ -35,7 +42,7 @@ function reasonText(r: WaitReason): string {
 export function describeWait(e: WaitExplanation): string {
   const r = e.reason;
   const text = reasonText(r);
-  if (r.kind === "dependencies" || r.kind === "engine-queue") return text;
+  if (r.kind === "dependencies" || r.kind === "engine-queue" || r.kind === "retry-backoff") return text;
   const where = `position ${e.position ?? `${e.positionLimit}+`} in queue`;
   const held = r.kind === "reserved" ? `; held back so that session ${r.reservedFor}, ahead in the queue, is not delayed` : "";
   return `${text}; ${where}${held}`;

@@ -19,7 +19,7 @@ import { toPlatformStatsJson, toSessionStatsJson } from "../presenters/platform-
 import { toCreatedSessionJson, toPublicSessionJson, toSessionJson } from "../presenters/session-presenter.js";
 import { statesForStatus, STATUS_FILTER_VALUES } from "../presenters/session-status.js";
 import { describeWait } from "../presenters/wait-presenter.js";
-import { collectParams, countParam, flagParam, queryParam } from "../request-params.js";
+import { collectCreateItems, collectParams, countParam, flagParam, queryParam } from "../request-params.js";
 import { requestedFormat, takeFormat, varyOnAccept } from "../response-format.js";
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -67,9 +67,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     const header = request.headers["x-skaha-registry-auth"];
     const principal = principalOf(request);
     await deps.identities.check(principal.owner);
-    const { format, params } = takeFormat(request, await collectParams(request));
+    const items = await collectCreateItems(request);
+    const { format } = takeFormat(request, items[0]!);
     const jobs = await createSessions(d, principal, {
-      params,
+      items: items.map((p) => takeFormat(request, p).params),
       registryAuthHeader: Array.isArray(header) ? header[0] : header,
     });
     deps.metrics.sessionsCreated.inc(jobs.length);

@@ -39,7 +39,7 @@ describe.each(ENGINES)("the %s executor", (_name, startEngine) => {
     const scratch = join(engine.dataDir, "scratch", jobId);
     mkdirSync(scratch, { recursive: true });
     return {
-      jobId, image: DEMO_IMAGE, command: [argv[0]!], args: argv.slice(1), env: [["GREETING", "a=b c"]],
+      jobId, attempt: 1, image: DEMO_IMAGE, command: [argv[0]!], args: argv.slice(1), env: [["GREETING", "a=b c"]],
       owner: { username: "conform", uid: 20077, gid: 20077, groups: [] },
       accounts: { user: { name: "conform", uid: 20077, gid: 20077, home: "/tmp", shell: "/bin/sh" }, groups: [{ name: "conform", gid: 20077 }] },
       resources: { coresRequest: 1, coresLimit: 1, ramRequestGB: 0.5, ramLimitGB: 0.5, gpus: 0, fixed: true },

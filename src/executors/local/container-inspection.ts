@@ -29,6 +29,8 @@ export const endOf = (e: ContainerExit, fallback: Date): Date => (e.finishedAt &
 export interface ContainerInspection {
   /** How the job's container ended; undefined while it runs, was never started, or is gone. */
   exitOf(jobId: JobId): Promise<ContainerExit | undefined>;
+  /** The same for one container by its id (an attempt's container, which the job's name may no longer reach). */
+  exitOfContainer(containerId: string): Promise<ContainerExit | undefined>;
   /** When the job's container started, if it did and still exists. */
   startOf(jobId: JobId): Promise<Date | null | undefined>;
   /**
@@ -58,19 +60,21 @@ export function createContainerInspection(docker: Docker): ContainerInspection {
     }
   }
 
+  const exitFrom = (info: Docker.ContainerInspectInfo | undefined): ContainerExit | undefined => {
+    if (!info || info.State.Running || info.State.Status === "created") return undefined;
+    return {
+      exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled,
+      startedAt: parseEngineTime(info.State.StartedAt),
+      finishedAt: parseEngineTime(info.State.FinishedAt),
+      error: engineMay(info.State.Error) ?? "",
+    };
+  };
+
   return {
     isGone,
-    async exitOf(jobId) {
-      const info = await inspect(jobId);
-      if (!info || info.State.Running || info.State.Status === "created") return undefined;
-      return {
-        exitCode: info.State.ExitCode,
-        oomKilled: info.State.OOMKilled,
-        startedAt: parseEngineTime(info.State.StartedAt),
-        finishedAt: parseEngineTime(info.State.FinishedAt),
-        error: engineMay(info.State.Error) ?? "",
-      };
-    },
+    exitOf: async (jobId) => exitFrom(await inspect(jobId)),
+    exitOfContainer: async (containerId) => exitFrom(await docker.getContainer(containerId).inspect().catch(() => undefined)),
     async startOf(jobId) {
       const info = await inspect(jobId);
       return info ? parseEngineTime(info.State.StartedAt) : undefined;

@@ -55,7 +55,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
   const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null }, accountFiles, (cid, jobId) => jobOfContainer.set(cid, jobId));
   const exitFiles = watchContainerExits((containerId) => {
     const jobId = jobOfContainer.get(containerId);
-    if (jobId && !exits.has(jobId)) void exits.report(jobId, clock.now()).catch(() => undefined);
+    if (jobId && !exits.has(containerId)) void exits.report(containerId, jobId, clock.now()).catch(() => undefined);
   });
   /**
    * Containers created ahead of their start (`prepare`), by job: resolves true when the
@@ -73,7 +73,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
     if (action === "start") listener({ kind: "started", jobId, at });
     if (action === "die" || action === "died") {
       const attrCode = Number(ev.Actor?.Attributes?.exitCode ?? ev.Actor?.Attributes?.containerExitCode);
-      await exits.report(jobId, at, Number.isFinite(attrCode) ? attrCode : undefined);
+      if (ev.id) await exits.report(ev.id, jobId, at, Number.isFinite(attrCode) ? attrCode : undefined);
     }
   }
 
@@ -85,8 +85,8 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
       jobOfContainer.set(c.Id, jobId);
       if (c.State === "running") listener({ kind: "started", jobId, at: new Date(c.Created * 1000) });
       if (c.State === "exited" || c.State === "stopped") {
-        const d = await inspection.exitOf(jobId);
-        if (d) await exits.report(jobId, endOf(d, clock.now()));
+        const d = await inspection.exitOfContainer(c.Id);
+        if (d) await exits.report(c.Id, jobId, endOf(d, clock.now()));
       }
     }
   }

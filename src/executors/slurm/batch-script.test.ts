@@ -7,6 +7,7 @@ import type { PreparedRunFiles } from "./run-files.js";
 
 const run = (over: Partial<RunRequest> = {}): RunRequest => ({
   jobId: "abcdefgh" as JobId,
+  attempt: 1,
   image: "images.example.org/astro/tool:1.0",
   command: ["python", "/opt/x.py"],
   args: ["two words", "$HOME", "it's", "a;b", "$(id)"],

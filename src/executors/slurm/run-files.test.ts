@@ -11,7 +11,7 @@ const dataDir = mkdtempSync(join(TEST_ROOT, "run-files-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const run: RunRequest = {
-  jobId: "abcdefgh" as JobId, image: "images.example.org/astro/tool:1.0", command: ["true"], args: null,
+  jobId: "abcdefgh" as JobId, attempt: 1, image: "images.example.org/astro/tool:1.0", command: ["true"], args: null,
   env: [["A", "x y=z "], ["MULTI", "one\ntwo"], ["HOME", "/arc/home/alice"]],
   owner: { username: "alice", uid: 20001, gid: 20001, groups: [] },
   accounts: { user: { name: "alice", uid: 20001, gid: 20001, home: "/arc/home/alice", shell: "/bin/sh" }, groups: [{ name: "alice", gid: 20001 }] },

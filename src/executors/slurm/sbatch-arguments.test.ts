@@ -4,7 +4,7 @@ import type { RunRequest } from "../executor.js";
 import { sbatchArguments, timeLimitMinutes } from "./sbatch-arguments.js";
 
 const run = (over: Partial<RunRequest["resources"]> = {}, deadlineSeconds = 1_209_600): RunRequest => ({
-  jobId: "abcdefgh" as JobId, image: "busybox", command: null, args: null, env: [],
+  jobId: "abcdefgh" as JobId, attempt: 1, image: "busybox", command: null, args: null, env: [],
   owner: { username: "alice", uid: 20001, gid: 20001, groups: [] },
   accounts: { user: { name: "alice", uid: 20001, gid: 20001, home: "/arc/home/alice", shell: "/bin/sh" }, groups: [{ name: "alice", gid: 20001 }] },
   resources: { coresRequest: 1, coresLimit: 8, ramRequestGB: 4, ramLimitGB: 32, gpus: 0, fixed: false, ...over },

@@ -1,8 +1,12 @@
 import { containerNameOf } from "../container-policy.js";
 import type { RunRequest } from "../executor.js";
 
-/** The Slurm job name of a session's run: how skyrun finds it again without its id. */
-export const slurmJobNameOf = (jobId: string): string => containerNameOf(jobId);
+/**
+ * The Slurm job name of a session's run: how skyrun finds it again without its id. A
+ * retried session's later attempts get their own names, so an ended attempt Slurm
+ * still lists is never taken for the next one.
+ */
+export const slurmJobNameOf = (jobId: string, attempt = 1): string => (attempt > 1 ? `${containerNameOf(jobId)}.${attempt}` : containerNameOf(jobId));
 
 /** Slurm time limits are whole minutes: the deadline, rounded up, at least one. */
 export const timeLimitMinutes = (deadlineSeconds: number): number => Math.max(1, Math.ceil(deadlineSeconds / 60));
@@ -30,7 +34,7 @@ export function sbatchArguments(run: RunRequest, s: SbatchSettings): string[] {
   const r = run.resources;
   return [
     "--parsable",
-    `--job-name=${slurmJobNameOf(run.jobId)}`,
+    `--job-name=${slurmJobNameOf(run.jobId, run.attempt)}`,
     `--comment=skyrun session ${run.jobId} of ${run.owner.username}`,
     `--output=${run.logPath}`,
     `--error=${s.slurmMessages}`,

@@ -43,7 +43,7 @@ export function createSlurmView(slurm: SlurmCommand, files: RunFiles, logPathOf:
 
   const rowOf = (run: RunRef, s: SlurmSnapshot): SlurmJobRow | undefined => {
     const byId = run.handle ? s.byId.get(run.handle) : undefined;
-    return byId ?? s.byName.get(slurmJobNameOf(run.jobId));
+    return byId ?? s.byName.get(slurmJobNameOf(run.jobId, run.attempt));
   };
 
   return {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -7,7 +7,7 @@ import { createFaultInjectingExecutor, type FaultInjectingExecutor } from "../..
 import { createManualClock, type ManualClock } from "../../domain/clock.js";
 import { ExecutorError } from "../../domain/errors.js";
 import type { JobId } from "../../domain/ids.js";
-import { NEVER, type Job } from "../../domain/job.js";
+import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../domain/job.js";
 import type { RunRequest } from "../../executors/executor.js";
 import { createDataLayout } from "../../storage/data-layout.js";
 import { createJobDirectories } from "../../storage/job-directories.js";
@@ -26,7 +26,7 @@ const newJob = (over: Partial<Job> = {}): Job => ({
   resources: { coresRequest: 1, coresLimit: 1, ramRequestGB: 1, ramLimitGB: 1, gpus: 0, fixed: true },
   dependsOn: [], priority: 0, state: "queued", reason: null, exitCode: null, createdAt: new Date(0), startedAt: null, finishedAt: null,
   deadlineSeconds: 600, visibleUntil: NEVER, executor: "local", runHandle: null, arrayId: null, replicaIndex: null, replicaCount: null,
-  sealedRegistryAuth: null, submitSeq: seq, ...over,
+  sealedRegistryAuth: null, submitSeq: seq, ...NO_BATCH_OPTIONS, ...FIRST_ATTEMPT, updatedAt: new Date(0), updatedSeq: 0, ...over,
 });
 
 describe("the job lifecycle, with faults a real engine cannot produce on demand", () => {
@@ -38,6 +38,7 @@ describe("the job lifecycle, with faults a real engine cannot produce on demand"
   let lifecycle: JobLifecycle;
   const requeued: JobId[] = [];
   const ended: Job[] = [];
+  const retried: Job[] = [];
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "skyrun-lifecycle-"));
@@ -47,13 +48,15 @@ describe("the job lifecycle, with faults a real engine cannot produce on demand"
     ledger = new CapacityLedger({ cores: 4, ramGB: 4, gpus: 0 });
     requeued.length = 0;
     ended.length = 0;
+    retried.length = 0;
     const dirs = createJobDirectories(createDataLayout(dir, join(dir, "arc")));
     lifecycle = createJobLifecycle({
       store, executor: engine, ledger, notifier: new JobNotifier(), dirs, clock, log: pino({ level: "silent" }),
       buildRunRequest: async (job) => ({ jobId: job.id, image: job.image, logPath: dirs.prepareLog(job.id), deadlineSeconds: job.deadlineSeconds } as unknown as RunRequest),
       requeue: (job) => requeued.push(job.id),
+      retry: (job) => retried.push(job),
       ended: (job) => ended.push(job),
-    }, { listingTtlSeconds: 3600, maxLogMiB: 256 });
+    }, { listingTtlSeconds: 3600, maxLogMiB: 256, retryBackoffSeconds: 10, retryMaxBackoffSeconds: 600 });
     await engine.start((e) => void lifecycle.handleRunEvent(e));
   });
 
@@ -159,6 +162,38 @@ describe("the job lifecycle, with faults a real engine cannot produce on demand"
     expect(lost?.reason).toMatch(/^Lost: /);
     expect((await store.jobs.get(starting.id))?.state).toBe("queued");
     expect(requeued).toContain(starting.id);
+  });
+
+  it("retries a failed attempt of a job that asked for it, keeping the attempt, and never a deleted one (issue 12)", async () => {
+    const job = await launched({ retries: 2 });
+    writeFileSync(join(dir, "logs", job.id.slice(0, 2), `${job.id}.log`), "first attempt's output\n");
+    engine.emit({ kind: "exited", jobId: job.id, exitCode: 3, oomKilled: false, at: clock.now(), startedAt: job.startedAt });
+    await expect.poll(() => retried.map((j) => j.id)).toEqual([job.id]);
+    const next = (await store.jobs.get(job.id))!;
+    expect(next).toMatchObject({ state: "queued", attempt: 2, exitCode: null, startedAt: null });
+    expect(next.retryAt!.getTime()).toBe(clock.now().getTime() + 10_000);
+    expect(next.reason).toMatch(/^Attempt 1 of 3 failed \(Error: container exited with code 3\); attempt 2 starts after /);
+    expect(await store.jobs.listAttempts(job.id)).toEqual([{ attempt: 1, startedAt: job.startedAt, finishedAt: expect.any(Date), exitCode: 3, reason: "Error: container exited with code 3" }]);
+    expect(readFileSync(join(dir, "logs", job.id.slice(0, 2), `${job.id}.attempt-1.log`), "utf8")).toBe("first attempt's output\n");
+    expect(ledger.holds(job.id)).toBe(false);
+    expect(engine.released).toContain(job.id);
+
+    // The second attempt is deleted while it runs: it ends cancelled, with no third attempt.
+    ledger.hold(job.id, { demand: demandOf(next), owner: "alice", expectedEndMs: 0, chargedUntilMs: 0 });
+    await lifecycle.launch(job.id);
+    const second = (await store.jobs.get(job.id))!;
+    expect(second).toMatchObject({ state: "running", attempt: 2 });
+    await lifecycle.delete(second);
+    engine.emit({ kind: "exited", jobId: job.id, exitCode: 143, oomKilled: false, at: clock.now(), startedAt: second.startedAt });
+    await expect.poll(async () => (await store.jobs.get(job.id))?.state).toBe("cancelled");
+    expect(retried).toHaveLength(1);
+  });
+
+  it("fails a job once its retries are used up, with the last attempt's reason", async () => {
+    const job = await launched({ retries: 1, attempt: 2 });
+    engine.emit({ kind: "exited", jobId: job.id, exitCode: 1, oomKilled: false, at: clock.now(), startedAt: job.startedAt });
+    await expect.poll(async () => (await store.jobs.get(job.id))?.state).toBe("failed");
+    expect(retried).toEqual([]);
   });
 
   it("finishes a deleted job whose run the engine no longer knows", async () => {

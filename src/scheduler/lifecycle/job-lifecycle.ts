@@ -1,6 +1,7 @@
 import type { JobId } from "../../domain/ids.js";
 import type { Job } from "../../domain/job.js";
 import type { RunEvent } from "../../executors/executor.js";
+import { AttemptRetries } from "./attempt-retries.js";
 import { DeadlineTimers } from "./deadline-timers.js";
 import { JobDeletion } from "./job-deletion.js";
 import { JobFinisher } from "./job-finisher.js";
@@ -46,11 +47,12 @@ export function createJobLifecycle(d: LifecycleDeps, s: LifecycleSettings): JobL
   const deadlines = new DeadlineTimers({ ...d, marks });
   const logLimits = new LogLimits({ ...d, marks }, s);
   const finisher = new JobFinisher({ ...d, deadlines, marks, preparations, logLimits }, s);
-  const exits = new RunExits({ ...d, deadlines, marks, finisher });
+  const retries = new AttemptRetries({ ...d, deadlines, marks, finisher }, { backoffSeconds: s.retryBackoffSeconds, maxBackoffSeconds: s.retryMaxBackoffSeconds });
+  const exits = new RunExits({ ...d, deadlines, marks, finisher, retries });
   const stopper = new RunStopper({ ...d, marks, exits, finisher });
   const launcher = new Launcher({ ...d, deadlines, marks, preparations, finisher, stopper });
   const deletion = new JobDeletion({ ...d, finisher, stopper });
-  const reconciler = new RunReconciler({ ...d, deadlines, marks, exits, launcher, stopper, finisher });
+  const reconciler = new RunReconciler({ ...d, deadlines, marks, exits, launcher, stopper, finisher, retries });
   return {
     launch: (id) => launcher.launch(id),
     prepare: (id) => launcher.prepare(id),

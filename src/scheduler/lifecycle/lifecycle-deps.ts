@@ -12,6 +12,9 @@ export interface LifecycleSettings {
   readonly listingTtlSeconds: number;
   /** A session's log may grow to this many MiB before its run is stopped; 0: no limit. */
   readonly maxLogMiB: number;
+  /** The first retry of a failed attempt waits this long; each next one twice as long, at most `retryMaxBackoffSeconds`. */
+  readonly retryBackoffSeconds: number;
+  readonly retryMaxBackoffSeconds: number;
 }
 
 /** What the parts of a job's lifecycle share. */
@@ -26,8 +29,10 @@ export interface LifecycleDeps {
   readonly log: Logger;
   /** A run was refused for now (engine down): put the job back in the queue. */
   readonly requeue: (job: Job) => void;
+  /** A failed attempt will be retried: queue the job for its next attempt (after its `retryAt`). */
+  readonly retry: (job: Job) => void;
   /** A job reached a terminal state: capacity is free, dependents may move. */
   readonly ended: (job: Job) => void;
 }
 
-export const refOf = (job: Job) => ({ jobId: job.id, handle: job.runHandle });
+export const refOf = (job: Job) => ({ jobId: job.id, handle: job.runHandle, attempt: job.attempt });

@@ -3,6 +3,7 @@ import { isTerminal } from "../../domain/job.js";
 import { lifecycleEvents as ev } from "../../domain/lifecycle-events.js";
 import { classifyRunExit, type RunExit } from "../../domain/run-outcome.js";
 import type { RunEvent } from "../../executors/executor.js";
+import type { AttemptRetries } from "./attempt-retries.js";
 import type { DeadlineTimers } from "./deadline-timers.js";
 import type { JobFinisher } from "./job-finisher.js";
 import type { LifecycleDeps } from "./lifecycle-deps.js";
@@ -12,6 +13,7 @@ export type RunExitsDeps = Pick<LifecycleDeps, "store" | "notifier" | "clock"> &
   readonly deadlines: DeadlineTimers;
   readonly marks: RunMarks;
   readonly finisher: JobFinisher;
+  readonly retries: AttemptRetries;
 };
 
 /** Records what the engine reports about runs: started, pending, notes, and how each ended. */
@@ -58,6 +60,10 @@ export class RunExits {
       const startedAt = exit.startedAt ?? job.startedAt ?? exit.at;
       const finishedAt = exit.at > startedAt ? exit.at : startedAt;
       const coreSeconds = job.resources.coresRequest * ((finishedAt.getTime() - startedAt.getTime()) / 1000);
+      if (outcome.to === "failed" && this.d.retries.shouldRetry(job, outcome.cause)) {
+        if (await this.d.retries.retry(job, outcome, { exitCode: exit.exitCode, startedAt, finishedAt })) return;
+        continue;
+      }
       const patch = { exitCode: exit.exitCode, reason: outcome.reason, finishedAt, startedAt, coreSeconds };
       if (await this.d.finisher.finishAs(jobId, [job.state], outcome.to, patch, outcome.event)) return;
     }

@@ -2,6 +2,7 @@ import type { Job } from "../../domain/job.js";
 import { lifecycleEvents as ev } from "../../domain/lifecycle-events.js";
 import type { RunStatus } from "../../executors/executor.js";
 import { demandOf } from "../queue-order.js";
+import type { AttemptRetries } from "./attempt-retries.js";
 import type { DeadlineTimers } from "./deadline-timers.js";
 import type { JobFinisher } from "./job-finisher.js";
 import type { Launcher } from "./launcher.js";
@@ -17,6 +18,7 @@ export type ReconcilerDeps = Pick<LifecycleDeps, "store" | "executor" | "ledger"
   readonly launcher: Launcher;
   readonly stopper: RunStopper;
   readonly finisher: JobFinisher;
+  readonly retries: AttemptRetries;
 };
 
 /**
@@ -77,6 +79,8 @@ export class RunReconciler {
       if (back) this.d.requeue(back);
     } else if (job.state === "terminating") {
       await this.d.finisher.finishAs(job.id, ["terminating"], "cancelled", { reason: "Deleted by user", finishedAt: now }, ev.deleted(now, "Session deleted"));
+    } else if (this.d.retries.shouldRetry(job, "engine")) {
+      await this.d.retries.retry(job, { reason: `Lost: ${why}`, event: ev.vanished(now, why) }, { exitCode: null, startedAt: job.startedAt, finishedAt: now });
     } else {
       await this.d.finisher.finishAs(job.id, ["running"], "failed", { reason: `Lost: ${why}`, finishedAt: now }, ev.vanished(now, why));
     }

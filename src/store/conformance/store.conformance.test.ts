@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../domain/errors.js";
 import type { JobId } from "../../domain/ids.js";
-import { NEVER, type Job } from "../../domain/job.js";
+import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../domain/job.js";
 import type { Store } from "../store.js";
 import { openStore } from "../open-store.js";
 import { DRIVERS, freshStore, persistentTarget } from "./store-factory.js";
@@ -33,6 +33,10 @@ const job = (id: string, over: Partial<Job> = {}): Job => ({
   replicaIndex: null,
   replicaCount: null,
   sealedRegistryAuth: null,
+  ...NO_BATCH_OPTIONS,
+  ...FIRST_ATTEMPT,
+  updatedAt: new Date(1_700_000_000_000),
+  updatedSeq: 0,
   submitSeq: ++seq,
   ...over,
 });
@@ -43,10 +47,40 @@ describe.each(DRIVERS)("store on %s", (driver) => {
   beforeEach(async () => { store = await freshStore(driver); });
   afterEach(async () => { await store.close(); });
 
-  it("returns a stored job exactly as it was given", async () => {
-    const j = job("aaaa0001", { dependsOn: ["bbbb0001" as JobId], arrayId: "arr00001", replicaIndex: 2, replicaCount: 5, sealedRegistryAuth: "v1.x.y.z" });
-    await store.jobs.insertMany([j]);
-    expect(await store.jobs.get(j.id)).toEqual(j);
+  it("returns a stored job exactly as it was given, with its change number", async () => {
+    const j = job("aaaa0001", {
+      dependsOn: ["bbbb0001" as JobId], arrayId: "arr00001", replicaIndex: 2, replicaCount: 5, sealedRegistryAuth: "v1.x.y.z",
+      labels: { survey: "m31", "pipeline/step": "2" }, retries: 3, throttle: { key: "set:arr00001", max: 4 }, workdir: "/arc/home/alice/run",
+      stdoutPath: "/arc/home/alice/run/out.txt", stderrPath: "/arc/home/alice/run/err.txt", diskGB: 31, notifyUrl: "https://hooks.example.org/x",
+    });
+    const [stored] = await store.jobs.insertMany([j]);
+    expect(stored).toEqual({ ...j, updatedSeq: stored!.updatedSeq });
+    expect(stored!.updatedSeq).toBeGreaterThan(0);
+    expect(await store.jobs.get(j.id)).toEqual(stored);
+  });
+
+  it("numbers every change in order, and lists jobs by label, name prefix, change and page (issue 12)", async () => {
+    const stored = await store.jobs.insertMany([
+      job("lab00001", { name: "sweep-1", labels: { survey: "m31" } }),
+      job("lab00002", { name: "sweep-2", labels: { survey: "m31", band: "r" } }),
+      job("lab00003", { name: "other", labels: { survey: "m33" } }),
+    ]);
+    const mark = await store.jobs.lastChangeSeq();
+    expect(mark).toBe(stored.at(-1)!.updatedSeq);
+    const moved = await store.jobs.transition("lab00002" as JobId, ["queued"], "starting");
+    expect(moved!.updatedSeq).toBeGreaterThan(mark);
+    const ids = (jobs: readonly Job[]) => jobs.map((x) => x.id);
+    expect(ids(await store.jobs.list({ labels: { survey: "m31" } }))).toEqual(["lab00001", "lab00002"]);
+    expect(ids(await store.jobs.list({ labels: { survey: "m31", band: "r" } }))).toEqual(["lab00002"]);
+    expect(ids(await store.jobs.list({ name: { prefix: "sweep-" } }))).toEqual(["lab00001", "lab00002"]);
+    expect(ids(await store.jobs.list({ name: { prefix: "sweep_" } }))).toEqual([]); // '_' is not a wildcard
+    expect(ids(await store.jobs.list({ changedAfterSeq: mark }))).toEqual(["lab00002"]);
+    const first = await store.jobs.page({ sort: { field: "name", descending: true }, limit: 2 });
+    expect(ids(first.jobs)).toEqual(["lab00002", "lab00001"]);
+    expect(first.total).toBe(3);
+    const second = await store.jobs.page({ sort: { field: "name", descending: true }, limit: 2, cursor: first.nextCursor! });
+    expect(ids(second.jobs)).toEqual(["lab00003"]);
+    expect(second.nextCursor).toBeNull();
   });
 
   it("inserts ten thousand jobs in one call, all or none", async () => {
@@ -58,11 +92,10 @@ describe.each(DRIVERS)("store on %s", (driver) => {
   });
 
   it("refuses a move the state machine does not allow, and changes nothing (issue 15)", async () => {
-    const j = job("ill00001", { state: "succeeded", finishedAt: at });
-    await store.jobs.insertMany([j]);
-    await expect(store.jobs.transition(j.id, ["succeeded"], "running")).rejects.toMatchObject({ code: "JOB_ILLEGAL_TRANSITION" });
-    await expect(store.jobs.transition(j.id, ["queued", "terminating"], "succeeded")).rejects.toThrow(/cannot move from queued, terminating to succeeded/);
-    expect(await store.jobs.get(j.id)).toEqual(j);
+    const [j] = await store.jobs.insertMany([job("ill00001", { state: "succeeded", finishedAt: at })]);
+    await expect(store.jobs.transition(j!.id, ["succeeded"], "running")).rejects.toMatchObject({ code: "JOB_ILLEGAL_TRANSITION" });
+    await expect(store.jobs.transition(j!.id, ["queued", "terminating"], "succeeded")).rejects.toThrow(/cannot move from queued, terminating to succeeded/);
+    expect(await store.jobs.get(j!.id)).toEqual(j);
   });
 
   it("moves a job only from the state it is in (compare-and-set), with its event", async () => {
