@@ -1,5 +1,5 @@
 import type { JobId } from "../../src/domain/ids.js";
-import { NEVER, type Job, type JobState } from "../../src/domain/job.js";
+import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job, type JobState } from "../../src/domain/job.js";
 import type { Store } from "../../src/store/store.js";
 import { DEMO_IMAGE } from "./paths.js";
 
@@ -35,7 +35,10 @@ export async function seedSessions(store: Store, owner: SeedOwner, count: number
       dependsOn: [], priority: 0, state, reason: state === "failed" ? "exited with code 1" : null, exitCode: state === "succeeded" ? 0 : state === "failed" ? 1 : null,
       createdAt: created, startedAt: started, finishedAt: finished, deadlineSeconds: 1_209_600,
       visibleUntil: NEVER, executor: "local", runHandle: null, arrayId: null, replicaIndex: null, replicaCount: null, sealedRegistryAuth: null,
-      submitSeq: (o.firstSeq ?? 1_000_000) + n,
+      submitSeq: (o.firstSeq ?? 1_000_000) + n, ...NO_BATCH_OPTIONS, ...FIRST_ATTEMPT,
+      // Some sessions carry a label, so the table's label column and grouping have something to show.
+      labels: n % 3 === 0 ? { sweep: `s${Math.floor(n / 1000)}` } : {},
+      updatedAt: finished ?? created, updatedSeq: n + 1,
     });
     if (batch.length === 5000) await store.jobs.insertMany(batch.splice(0));
   }
