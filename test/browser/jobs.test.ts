@@ -83,7 +83,7 @@ describe("the jobs dashboard (issue 17)", () => {
     await expect.poll(() => rows(page, "sweep-").count()).toBe(3);
     expect(errors).toEqual([]);
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("groups sessions by set with DONE / RUN / IDLE / FAILED / TOTAL and a progress bar", async () => {
     const ids = await submit({ name: "grouped", replicas: "3", cmd: "sh", args: "-c 'exit 0'" });
@@ -98,7 +98,7 @@ describe("the jobs dashboard (issue 17)", () => {
     expect(await bar.getAttribute("aria-valuemax")).toBe("3");
     await screenshot(page, "jobs-grouped");
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("opens a job beside the table, follows its log while it runs, searches it, plots its usage, then cancels it", async () => {
     const [id] = await submit({ name: "ticker", cmd: "sh", args: "-c 'i=0; while [ $i -lt 600 ]; do echo tick $i; i=$((i+1)); sleep 1; done'" });
@@ -136,7 +136,7 @@ describe("the jobs dashboard (issue 17)", () => {
     await panel.getByText("Failed").first().waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("deletes every session a filter matches, with a result for each", async () => {
     const ids = await submit({ name: "bulk", replicas: "4", cmd: "sleep", args: "600" });
@@ -156,7 +156,7 @@ describe("the jobs dashboard (issue 17)", () => {
     await expect.poll(() => rows(page, "bulk-").count(), { timeout: 60_000 }).toBe(0);
     await page.getByText("0 sessions").waitFor();
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("submits from the form, showing the same request for curl, the CLI and Python first", async () => {
     const { context, page } = await loggedIn("/submit");
@@ -184,7 +184,7 @@ describe("the jobs dashboard (issue 17)", () => {
     await panel.getByRole("tab", { name: "Logs" }).click();
     await panel.getByLabel("Log of from-form-1").getByText("hello form there").waitFor();
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("shows the usage chart and the cluster's capacity and queue", async () => {
     const { context, page } = await loggedIn("/usage");
@@ -200,7 +200,7 @@ describe("the jobs dashboard (issue 17)", () => {
     await page.getByRole("heading", { name: "Oldest running" }).waitFor();
     await screenshot(page, "cluster");
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("shows a session submitted elsewhere, and its end, without reloading", async () => {
     const { context, page } = await loggedIn();
@@ -210,7 +210,7 @@ describe("the jobs dashboard (issue 17)", () => {
     await waitForStatus(id!, ["Completed"]);
     await row.getByText("Completed").waitFor({ timeout: 60_000 });
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it("works with the keyboard alone, in the dark theme", async () => {
     const ids = await submit({ name: "keys", replicas: "2", cmd: "echo", args: "k" });
@@ -238,5 +238,5 @@ describe("the jobs dashboard (issue 17)", () => {
     await expect.poll(() => panel.count()).toBe(0);
     await expect.poll(() => focusedAttribute(page, "role")).toBe("row");
     await context.close();
-  }, 180_000);
+  }, 300_000);
 });

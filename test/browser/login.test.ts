@@ -64,7 +64,7 @@ describe("logging in to the dashboard (issue 17)", () => {
     } finally {
       await t.close();
     }
-  });
+  }, 300_000);
 
   it("goes straight to the jobs with a client certificate the browser presents", async () => {
     const pki = createTestPki(join(makeDataDir("pki"), "ca"));
@@ -86,7 +86,7 @@ describe("logging in to the dashboard (issue 17)", () => {
     } finally {
       await t.close();
     }
-  });
+  }, 300_000);
 
   it("goes straight to the jobs when a proxy adds the Authorization header", async () => {
     const t = await startTestServer();
@@ -106,7 +106,7 @@ describe("logging in to the dashboard (issue 17)", () => {
     } finally {
       await t.close();
     }
-  });
+  }, 300_000);
 
   it("logs in with the OIDC issuer (authorization code with PKCE) and sends its token", async () => {
     let issuer: OidcLoginIssuer | undefined;
@@ -135,6 +135,6 @@ describe("logging in to the dashboard (issue 17)", () => {
       await t?.close();
       await issuer?.stop();
     }
-  });
+  }, 300_000);
 });
 

@@ -20,10 +20,10 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
 }
 
-/** A new browser profile-like context at a laptop's size, with generous waits for a busy 2-core machine. */
+/** A new browser context at a laptop's size, with generous waits (90 s): the 2-core machine is shared with other test runs. */
 export async function openContext(browser: Browser, o: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...o });
-  context.setDefaultTimeout(30_000);
+  context.setDefaultTimeout(90_000);
   return context;
 }
 
