@@ -17,7 +17,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     projects: [
       // `extends: true`: each project keeps the settings above (timeouts, pool, workers).
-      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/conformance/**"] } },
+      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts", "web/src/**/*.test.ts"], exclude: ["src/**/conformance/**"] } },
       {
         extends: true,
         test: {

@@ -14,6 +14,7 @@ import { MULTIPART_OPTIONS } from "./multipart-params.js";
 import { REQUEST_LIMITS } from "./request-limits.js";
 import { trackRoutes } from "./route-list.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
+import { registerDashboardIdentityRoute, registerDashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
@@ -24,6 +25,8 @@ export interface BuildAppOptions {
   readonly server?: Partial<FastifyServerOptions> & Record<string, unknown>;
   /** Who may read /metrics besides administrators. @defaultValue administrators only */
   readonly metricsAccess?: MetricsAccess;
+  /** The web dashboard at `/` (issue 17). @defaultValue not served */
+  readonly dashboard?: DashboardOptions;
 }
 
 const VERSIONS: readonly ApiVersion[] = ["v0", "v1"];
@@ -85,6 +88,7 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
   const authenticate = (request: FastifyRequest) => deps.authenticator.authenticate({ authorization: request.headers.authorization, clientCertificates: clientCertificatesOf(request) });
   registerOpsRoutes(app, deps, createMetricsGate(o.metricsAccess ?? {}, authenticate));
   registerDocsRoutes(app, packageJson.version);
+  registerDashboardRoutes(app, o.dashboard ?? { assets: undefined, oidc: null });
   for (const version of VERSIONS) {
     await app.register(async (scope) => {
       scope.addHook("onRequest", async (request) => {
@@ -92,6 +96,7 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
       });
       registerSessionRoutes(scope, deps, version);
       registerPlatformRoutes(scope, deps);
+      registerDashboardIdentityRoute(scope);
     }, { prefix: `/skaha/${version}` });
   }
   return app;
