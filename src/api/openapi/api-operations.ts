@@ -74,8 +74,8 @@ const ONE_SESSION_ERRORS: readonly ErrorCode[] = ["VALIDATION_FAILED", "JOB_NOT_
 const EVENT_TABLE_EXAMPLE = "TYPE     REASON    MESSAGE                         FIRST-TIME             LAST-TIME\nNormal   Queued    Session queued by alice         2026-07-01T12:00:00Z   2026-07-01T12:00:00Z\nNormal   Started   Started container               2026-07-01T12:00:01Z   2026-07-01T12:00:01Z\n";
 const XML = (example: string): BodySpec => ({ text: "VOSI XML", example });
 const BULK_TEXT: BodySpec = { text: "One line per matching session: `<id> <outcome>[: why]`.", example: "k3x9ab1z deleted\nq2w3e4r5 refused: session q2w3e4r5 has ended\n" };
-/** The selectors a bulk renew reads from the query besides `label` and `name`, which `POST /session` documents among its parameters. */
-const { label: _label, name: _name, ...RENEW_ONLY_SELECTORS } = SELECTOR_PARAMETERS;
+/** The selectors a bulk renew reads from the query besides `label`, `name` and `image`, which `POST /session` documents among its parameters. */
+const { label: _label, name: _name, image: _image, ...RENEW_ONLY_SELECTORS } = SELECTOR_PARAMETERS;
 
 const SESSION_OPERATIONS: readonly ApiOperation[] = [
   {

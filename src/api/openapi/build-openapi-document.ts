@@ -21,12 +21,18 @@ export type JsonObject = Record<string, unknown>;
 const EXTENSION_KEY = "x-skyrun-extension";
 const SCHEMA_REF = (name: string) => `#/components/schemas/${name}`;
 
-/** zod's JSON Schema without what does not belong in an OpenAPI component (`$schema`, `$id`; `readOnly` from `.readonly()`, which only marks immutable arrays). */
+/**
+ * zod's JSON Schema without what does not belong in an OpenAPI component (`$schema`, `$id`;
+ * `readOnly` from `.readonly()`, which only marks immutable arrays). zod keeps only the
+ * description beside a `$ref`, so a referenced extension field gets its mark back here
+ * from the description contracts/ gives every extension.
+ */
 function clean(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(clean);
   if (node === null || typeof node !== "object") return node;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(node)) if (k !== "$schema" && k !== "$id" && k !== "readOnly") out[k] = clean(v);
+  if ("$ref" in out && typeof out.description === "string" && out.description.startsWith("skyrun extension: ")) out[EXTENSION_KEY] = true;
   return out;
 }
 
