@@ -1,5 +1,6 @@
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
+import { Gauge } from "prom-client";
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { Logger } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
@@ -18,6 +19,8 @@ import { registerDashboardIdentityRoute, registerDashboardRoutes, type Dashboard
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
+import { OpenStreams, registerStreamRoutes } from "./routes/stream-routes.js";
+import { registerQueueRoutes } from "./routes/queue-routes.js";
 
 export interface BuildAppOptions {
   readonly log: Logger;
@@ -89,12 +92,20 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
   registerOpsRoutes(app, deps, createMetricsGate(o.metricsAccess ?? {}, authenticate));
   registerDocsRoutes(app, packageJson.version);
   registerDashboardRoutes(app, o.dashboard ?? { assets: undefined, oidc: null });
+  const streams = new OpenStreams();
+  // Open streams never end by themselves: shutdown ends them, and clients resume elsewhere with Last-Event-ID.
+  app.addHook("preClose", async () => streams.closeAll());
+  if (!deps.metrics.registry.getSingleMetric("skyrun_stream_clients")) {
+    new Gauge({ name: "skyrun_stream_clients", help: "Open session streams (GET /stream)", registers: [deps.metrics.registry], collect() { this.set(streams.size); } });
+  }
   for (const version of VERSIONS) {
     await app.register(async (scope) => {
       scope.addHook("onRequest", async (request) => {
         request.principal = await authenticate(request);
       });
       registerSessionRoutes(scope, deps, version);
+      registerStreamRoutes(scope, deps, version, streams);
+      registerQueueRoutes(scope, deps, version);
       registerPlatformRoutes(scope, deps);
       registerDashboardIdentityRoute(scope);
     }, { prefix: `/skaha/${version}` });
