@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import type { DashboardConfigJson, DashboardMeJson } from "./dashboard.js";
 import type { EngineNodeJson, ImageJson, PlatformStatsJson, QueueJson, QueueUserJson, ResourceContextJson, SessionStatsJson, UsageSampleJson } from "./platform.js";
 import {
-  AttemptJsonSchema, BulkOutcomeJsonSchema, WaitingJsonSchema, CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
+  AttemptJsonSchema, BulkOutcomeJsonSchema, DashboardConfigJsonSchema, DashboardMeJsonSchema, WaitingJsonSchema, CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
   SessionEventJsonSchema, SessionJsonSchema, SessionStatsJsonSchema, UsageSampleJsonSchema, QueueJsonSchema, QueueUserJsonSchema, EngineNodeJsonSchema, SessionRequestJsonSchema,
 } from "./response-schemas.js";
 import type { SessionEventJson } from "./session-event.js";
@@ -45,9 +46,11 @@ const noDrift: {
   queueUser: NoDrift<typeof QueueUserJsonSchema, QueueUserJson>;
   engineNode: NoDrift<typeof EngineNodeJsonSchema, EngineNodeJson>;
   sessionRequest: NoDrift<typeof SessionRequestJsonSchema, SessionRequestJson>;
+  dashboardConfig: NoDrift<typeof DashboardConfigJsonSchema, DashboardConfigJson>;
+  dashboardMe: NoDrift<typeof DashboardMeJsonSchema, DashboardMeJson>;
 } = {
   session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true, attempt: true, waiting: true, bulkOutcome: true,
-  usageSample: true, queue: true, queueUser: true, engineNode: true, sessionRequest: true,
+  usageSample: true, queue: true, queueUser: true, engineNode: true, sessionRequest: true, dashboardConfig: true, dashboardMe: true,
 };
 
 // The checker itself must catch drift, or the assertions above prove nothing.
@@ -60,7 +63,7 @@ const checkerCatches: [
 
 describe("response schemas and contract types", () => {
   it("describe the same shapes (checked when compiling: this only keeps the assertions in use)", () => {
-    expect(Object.values(noDrift)).toEqual(Array(16).fill(true));
+    expect(Object.values(noDrift)).toEqual(Array(18).fill(true));
     expect(checkerCatches).toEqual([false, false, false]);
   });
 

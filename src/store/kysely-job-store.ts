@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
@@ -7,8 +7,8 @@ import type { JobEvent } from "../domain/job-event.js";
 import { ChangeSequence } from "./change-sequence.js";
 import { applyFilters, applyOrder, countMatching, encodeCursor, sortValueOf } from "./job-query.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
-import type { Database } from "./schema.js";
-import type { AttemptRecord, EventStore, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary, UsageSample } from "./store.js";
+import type { Database, JobsTable } from "./schema.js";
+import type { AttemptRecord, EventStore, JobPage, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary, UsageSample } from "./store.js";
 import { isUniqueViolation } from "./unique-violation.js";
 
 /** Shared by every job without dependencies, so 100,000 queued jobs do not hold 100,000 empty arrays. */
@@ -33,12 +33,77 @@ async function appendEvent(db: Db, jobId: JobId, e: NewJobEvent): Promise<void> 
   await db.insertInto("job_events").values({ job_id: jobId, type: e.type, reason: e.reason, message: e.message, first_at: at, last_at: at, count: 1 }).execute();
 }
 
+/** One page of a keyset-paged query, with the total before paging and the cursor of the next page. */
+async function pageOf(db: Kysely<Database>, q: JobQuery & { readonly limit: number }): Promise<JobPage> {
+  const field = q.sort?.field ?? "submitted";
+  const [rows, total] = await Promise.all([
+    applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll().limit(q.limit + 1).execute(),
+    countMatching(db, { ...q, cursor: undefined }),
+  ]);
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page.at(-1);
+  return { jobs: page.map(rowToJob), total, nextCursor: more && last ? encodeCursor({ v: sortValueOf(last, field), id: last.id }) : null };
+}
+
+type QueuedRow = Pick<Selectable<JobsTable>, "id" | "owner" | "cores_request" | "ram_request_gb" | "gpus" | "priority" | "submit_seq" | "created_at" | "deadline_seconds" | "depends_on_json" | "throttle_key" | "throttle_max" | "retry_at" | "attempt" | "retries">;
+
+const queuedSummaryOf = (r: QueuedRow): QueuedSummary => ({
+  id: r.id as JobId,
+  owner: r.owner,
+  coresRequest: r.cores_request,
+  ramRequestGB: r.ram_request_gb,
+  gpus: r.gpus,
+  priority: r.priority,
+  submitSeq: Number(r.submit_seq),
+  createdAtMs: Number(r.created_at),
+  deadlineSeconds: r.deadline_seconds,
+  dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
+  throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
+  retryAtMs: Number(r.retry_at ?? 0),
+  attempt: r.attempt,
+  retries: r.retries,
+});
+
+/** Usage readings and the counts by owner: the store's figures for the usage plot, accounting and the queue view. */
+function usageMethods(db: Kysely<Database>): Pick<JobStore, "recordUsage" | "addUsageSamples" | "listUsageSamples" | "activeByOwner"> {
+  return {
+    async recordUsage(jobId: JobId, sample: UsageSample, cpuSeconds: number): Promise<void> {
+      // A reading is not a change of the session: no change number, so pollers and streams are not woken every 10 s.
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto("usage_samples").values({ job_id: jobId, at: sample.at.getTime(), cpu_cores: sample.cpuCores, ram_bytes: Math.round(sample.ramBytes) })
+          .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
+        await tx.updateTable("jobs").set({ cpu_seconds: cpuSeconds }).where("id", "=", jobId).execute();
+      });
+    },
+
+    async addUsageSamples(samples): Promise<void> {
+      if (samples.length === 0) return;
+      await db.insertInto("usage_samples").values(samples.map((s) => ({ job_id: s.jobId, at: s.at.getTime(), cpu_cores: s.cpuCores, ram_bytes: s.ramBytes })))
+        .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
+    },
+
+    async listUsageSamples(jobId: JobId): Promise<UsageSample[]> {
+      const rows = await db.selectFrom("usage_samples").selectAll().where("job_id", "=", jobId).orderBy("at", "asc").execute();
+      return rows.map((r) => ({ at: new Date(Number(r.at)), cpuCores: r.cpu_cores, ramBytes: Number(r.ram_bytes) }));
+    },
+
+    async activeByOwner() {
+      const rows = await db.selectFrom("jobs").select(["owner", "state", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>("cores_request").as("cores")])
+        .where("state", "in", [...ACTIVE_STATES]).groupBy(["owner", "state"]).execute();
+      return rows.map((r) => ({ owner: r.owner, state: r.state as JobState, jobs: Number(r.n), cores: Number(r.cores) }));
+    },
+  };
+}
+
 export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobStore {
   const changes = new ChangeSequence(db, clock);
   /** Every state or field change gets the next change number and time, settled once the write has ended. */
   const changing = <T>(write: (stamp: { updated_seq: number; updated_at: number }) => Promise<T>): Promise<T> =>
     changes.around(1, ({ first, at }) => write({ updated_seq: first, updated_at: at }));
   return {
+    ...usageMethods(db),
+
     async insertMany(jobs: readonly Job[]): Promise<Job[]> {
       if (jobs.length === 0) return [];
       return changes.around(jobs.length, async ({ first }) => {
@@ -79,30 +144,11 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       return (await query.execute()).map(rowToJob);
     },
 
-    async page(q) {
-      const field = q.sort?.field ?? "submitted";
-      const [rows, total] = await Promise.all([
-        applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll().limit(q.limit + 1).execute(),
-        countMatching(db, { ...q, cursor: undefined }),
-      ]);
-      const more = rows.length > q.limit;
-      const page = more ? rows.slice(0, q.limit) : rows;
-      const last = page.at(-1);
-      return { jobs: page.map(rowToJob), total, nextCursor: more && last ? encodeCursor({ v: sortValueOf(last, field), id: last.id }) : null };
-    },
+    page: (q) => pageOf(db, q),
 
     lastChangeSeq: () => changes.current(),
     settledChangeSeq: () => changes.settled(),
     onChange: (listener) => changes.onSettled(listener),
-
-    async recordUsage(jobId: JobId, sample: UsageSample, cpuSeconds: number): Promise<void> {
-      // A reading is not a change of the session: no change number, so pollers and streams are not woken every 10 s.
-      await db.transaction().execute(async (tx) => {
-        await tx.insertInto("usage_samples").values({ job_id: jobId, at: sample.at.getTime(), cpu_cores: sample.cpuCores, ram_bytes: Math.round(sample.ramBytes) })
-          .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
-        await tx.updateTable("jobs").set({ cpu_seconds: cpuSeconds }).where("id", "=", jobId).execute();
-      });
-    },
 
     async recordAttempt(jobId: JobId, a: AttemptRecord): Promise<void> {
       await db.insertInto("job_attempts").values({ job_id: jobId, attempt: a.attempt, started_at: a.startedAt?.getTime() ?? null, finished_at: a.finishedAt.getTime(), exit_code: a.exitCode, reason: a.reason })
@@ -114,17 +160,6 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       return rows.map((r) => ({ attempt: r.attempt, startedAt: r.started_at === null ? null : new Date(Number(r.started_at)), finishedAt: new Date(Number(r.finished_at)), exitCode: r.exit_code, reason: r.reason }));
     },
 
-    async addUsageSamples(samples): Promise<void> {
-      if (samples.length === 0) return;
-      await db.insertInto("usage_samples").values(samples.map((s) => ({ job_id: s.jobId, at: s.at.getTime(), cpu_cores: s.cpuCores, ram_bytes: s.ramBytes })))
-        .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
-    },
-
-    async listUsageSamples(jobId: JobId): Promise<UsageSample[]> {
-      const rows = await db.selectFrom("usage_samples").selectAll().where("job_id", "=", jobId).orderBy("at", "asc").execute();
-      return rows.map((r) => ({ at: new Date(Number(r.at)), cpuCores: r.cpu_cores, ramBytes: Number(r.ram_bytes) }));
-    },
-
     async listLive(): Promise<Job[]> {
       const rows = await db.selectFrom("jobs").selectAll().where("state", "in", [...HOLDS_CAPACITY]).orderBy("submit_seq", "asc").execute();
       return rows.map(rowToJob);
@@ -134,22 +169,7 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       const rows = await db.selectFrom("jobs")
         .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json", "throttle_key", "throttle_max", "retry_at", "attempt", "retries"])
         .where("state", "=", "queued").where("submit_seq", ">", afterSeq).orderBy("submit_seq", "asc").limit(limit).execute();
-      return rows.map((r) => ({
-        id: r.id as JobId,
-        owner: r.owner,
-        coresRequest: r.cores_request,
-        ramRequestGB: r.ram_request_gb,
-        gpus: r.gpus,
-        priority: r.priority,
-        submitSeq: Number(r.submit_seq),
-        createdAtMs: Number(r.created_at),
-        deadlineSeconds: r.deadline_seconds,
-        dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
-        throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
-        retryAtMs: Number(r.retry_at ?? 0),
-        attempt: r.attempt,
-        retries: r.retries,
-      }));
+      return rows.map(queuedSummaryOf);
     },
 
     async listActive(): Promise<Job[]> {
@@ -214,12 +234,6 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       const rows = await db.selectFrom("jobs").select(["state", (eb) => eb.fn.countAll<number>().as("n")])
         .where("state", "in", [...ACTIVE_STATES]).groupBy("state").execute();
       return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-    },
-
-    async activeByOwner() {
-      const rows = await db.selectFrom("jobs").select(["owner", "state", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>("cores_request").as("cores")])
-        .where("state", "in", [...ACTIVE_STATES]).groupBy(["owner", "state"]).execute();
-      return rows.map((r) => ({ owner: r.owner, state: r.state as JobState, jobs: Number(r.n), cores: Number(r.cores) }));
     },
   };
 }
