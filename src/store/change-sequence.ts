@@ -15,24 +15,27 @@ import type { Database } from "./schema.js";
  * is told by {@link onSettled} when that moves.
  */
 export class ChangeSequence {
-  private last: number | undefined;
   /** First number of each range taken and not yet settled, with its size. */
   private readonly pending = new Map<number, number>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock) {}
+  /**
+   * Starts after `last`, the largest number stored ({@link ChangeSequence.load}). Taking a
+   * number never touches the database: numbers are taken inside transactions, and on
+   * SQLite's single connection a query from there would wait for itself.
+   */
+  constructor(private last: number, private readonly clock: Clock) {}
 
-  private async init(): Promise<void> {
-    if (this.last !== undefined) return;
-    const row = await this.db.selectFrom("jobs").select((eb) => eb.fn.max("updated_seq").as("seq")).executeTakeFirst();
-    this.last ??= Number(row?.seq ?? 0);
+  /** A sequence that continues after the largest number in the database. */
+  static async load(db: Kysely<Database>, clock: Clock): Promise<ChangeSequence> {
+    const row = await db.selectFrom("jobs").select((eb) => eb.fn.max("updated_seq").as("seq")).executeTakeFirst();
+    return new ChangeSequence(Number(row?.seq ?? 0), clock);
   }
 
   /** The next `count` numbers, and the change time to record with them. Call {@link settle} once written (or failed). */
-  async take(count = 1): Promise<{ first: number; at: number }> {
-    await this.init();
-    const first = this.last! + 1;
-    this.last! += count;
+  take(count = 1): { first: number; at: number } {
+    const first = this.last + 1;
+    this.last += count;
     if (count > 0) this.pending.set(first, count);
     return { first, at: this.clock.now().getTime() };
   }
@@ -45,7 +48,7 @@ export class ChangeSequence {
 
   /** Runs `write` with `count` fresh numbers and settles them however it ends. */
   async around<T>(count: number, write: (stamp: { first: number; at: number }) => Promise<T>): Promise<T> {
-    const stamp = await this.take(count);
+    const stamp = this.take(count);
     try {
       return await write(stamp);
     } finally {
@@ -54,15 +57,13 @@ export class ChangeSequence {
   }
 
   /** The number of the latest change so far (0 when there is none). */
-  async current(): Promise<number> {
-    await this.init();
-    return this.last!;
+  current(): number {
+    return this.last;
   }
 
   /** The highest number at or below which every change has committed or failed. */
-  async settled(): Promise<number> {
-    await this.init();
-    let lowest = this.last! + 1;
+  settled(): number {
+    let lowest = this.last + 1;
     for (const first of this.pending.keys()) lowest = Math.min(lowest, first);
     return lowest - 1;
   }

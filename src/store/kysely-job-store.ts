@@ -1,5 +1,4 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
-import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
 import { ACTIVE_STATES, canTransition, HOLDS_CAPACITY, type Job, type JobState } from "../domain/job.js";
@@ -96,8 +95,7 @@ function usageMethods(db: Kysely<Database>): Pick<JobStore, "recordUsage" | "add
   };
 }
 
-export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobStore {
-  const changes = new ChangeSequence(db, clock);
+export function createKyselyJobStore(db: Kysely<Database>, changes: ChangeSequence): JobStore {
   /** Every state or field change gets the next change number and time, settled once the write has ended. */
   const changing = <T>(write: (stamp: { updated_seq: number; updated_at: number }) => Promise<T>): Promise<T> =>
     changes.around(1, ({ first, at }) => write({ updated_seq: first, updated_at: at }));
@@ -146,8 +144,8 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
 
     page: (q) => pageOf(db, q),
 
-    lastChangeSeq: () => changes.current(),
-    settledChangeSeq: () => changes.settled(),
+    lastChangeSeq: async () => changes.current(),
+    settledChangeSeq: async () => changes.settled(),
     onChange: (listener) => changes.onSettled(listener),
 
     async recordAttempt(jobId: JobId, a: AttemptRecord): Promise<void> {

@@ -220,6 +220,22 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     }
   });
 
+  it("numbers the first change after reopening, made inside a transaction, after every stored one (a restart's first event)", async () => {
+    const target = await persistentTarget(driver);
+    const first = await openStore(target.config, target.options);
+    const [stored] = await first.jobs.insertMany([job("aaaa0101", { state: "running" })]);
+    await first.close();
+    const reopened = await openStore(target.config, target.options);
+    try {
+      // A transition with an event runs in a transaction; on SQLite's one connection a lazy read of the sequence would wait for ever.
+      const moved = await reopened.jobs.transition("aaaa0101" as JobId, ["running"], "succeeded", { exitCode: 0 }, { type: "Normal", reason: "Completed", message: "done", at: new Date() });
+      expect(moved!.updatedSeq).toBeGreaterThan(stored!.updatedSeq);
+      expect(await reopened.jobs.lastChangeSeq()).toBe(moved!.updatedSeq);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("finds a user by token hash until the token is revoked or the user removed", async () => {
     await store.users.add({ name: "alice", uid: 10001, groups: [] });
     await store.tokens.create("0123abcd", "alice", "h1", "laptop");
