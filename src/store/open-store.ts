@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
+import { createKyselyTesTaskStore } from "./kysely-tes-task-store.js";
 import { createKyselyTokenStore } from "./kysely-token-store.js";
 import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
@@ -79,6 +80,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions = {})
     events: createKyselyEventStore(db),
     users: createKyselyUserStore(db),
     tokens: createKyselyTokenStore(db),
+    tesTasks: createKyselyTesTaskStore(db),
     usage: createKyselyUsageStore(db),
     close: () => db.destroy(),
   };
