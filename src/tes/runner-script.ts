@@ -34,7 +34,8 @@ const PRELUDE = [
   // Prints each file under $1 (or $1 itself) as an output line: size, container path, URL.
   `report() { if [ -d "$1" ]; then find "$1" -type f | while IFS= read -r f; do r=\${f#"$1"}; printf '%s output\\t%s\\t%s\\t%s\\n' "$M" "$(wc -c < "$f" | tr -d ' ')" "$2$r" "$3$r" >&2; done; else printf '%s output\\t%s\\t%s\\t%s\\n' "$M" "$(wc -c < "$1" | tr -d ' ')" "$2" "$3" >&2; fi; }`,
   // Copies $1 (file or directory) to $2 as the user, creating $2's directory.
-  `place() { mkdir -p -- "$(dirname -- "$2")" || fail "cannot create the directory of $2"; if [ -d "$1" ]; then mkdir -p -- "$2" && e=$(cp -R -- "$1/." "$2/" 2>&1) || fail "cannot copy $1 to $2: $e"; else e=$(cp -- "$1" "$2" 2>&1) || fail "cannot copy $1 to $2: $e"; fi; }`,
+  // Engines that keep their work directory on /arc (Nextflow) name a file as its own input or output: it is in place already.
+  `place() { [ "$1" = "$2" ] && return 0; mkdir -p -- "$(dirname -- "$2")" || fail "cannot create the directory of $2"; if [ -d "$1" ]; then mkdir -p -- "$2" && e=$(cp -R -- "$1/." "$2/" 2>&1) || fail "cannot copy $1 to $2: $e"; else e=$(cp -- "$1" "$2" 2>&1) || fail "cannot copy $1 to $2: $e"; fi; }`,
 ];
 
 function stageInput(input: TesInput, i: number): string[] {
