@@ -30,6 +30,11 @@ export function registerTesRoutes(app: FastifyInstance, deps: ApiDeps, settings:
     return reply.code(r.status).send({ message: r.message, status_code: r.status });
   });
 
+  app.setNotFoundHandler((request, reply) => {
+    deps.metrics.httpErrors.inc({ status: "404" });
+    return reply.code(404).send({ message: `No such endpoint: ${request.method} ${request.url.split("?")[0]}. TES v1.1 serves GET /service-info, GET and POST /tasks, GET /tasks/{id} and POST /tasks/{id}:cancel under ${TES_PREFIX}.`, status_code: 404 });
+  });
+
   app.get("/service-info", async (request) => toTesServiceInfo(settings, version, request.host, request.protocol));
 
   app.post("/tasks", async (request): Promise<TesCreateTaskResponse> => {

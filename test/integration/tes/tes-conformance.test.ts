@@ -260,6 +260,14 @@ describe("boundaries between users", () => {
     expect(statSync(join(dir, "planted.txt"), { throwIfNoEntry: false })).toBeUndefined();
   });
 
+  it("answers an unknown TES path or action with a JSON 404", async () => {
+    for (const [method, path] of [["GET", "/nothing"], ["POST", "/tasks/abc:pause"], ["DELETE", "/tasks/abc"]] as const) {
+      const r = await call(method, path, alice);
+      expect(r.status, `${method} ${path}`).toBe(404);
+      expect(r.json<{ message: string; status_code: number }>()).toMatchObject({ status_code: 404, message: expect.stringContaining("No such endpoint") });
+    }
+  });
+
   it("needs authentication", async () => {
     const r = await request("GET", `${tes}/tasks`);
     expect(r.status).toBe(401);
