@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +32,27 @@ describe("the runner script", () => {
     expect(report).toMatchObject({ started: true, exitCode: 4, systemErrors: [] });
     expect(readFileSync(`${dir}/out/stdout.txt`, "utf8")).toBe(content);
     expect(readFileSync(`${dir}/vol/arg`, "utf8")).toBe("a b'c\n");
+  });
+
+  it("fetches an allowed http input with the image's curl or wget", async () => {
+    const server = createServer((_req, res) => res.end("fetched bytes\n"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data.txt`;
+      const script = buildRunnerScript({ inputs: [{ url, path: `${dir}/fetched/data.txt`, type: "FILE" }], executors: [{ image: "i", command: ["cat", `${dir}/fetched/data.txt`] }] }, 0);
+      // Asynchronously: the server answers on this process's event loop.
+      const out = await new Promise<string>((resolve) => {
+        const child = spawn("/bin/sh", ["-c", script, "tes-executor"]);
+        let text = "";
+        child.stdout.on("data", (b: Buffer) => { text += b.toString(); });
+        child.stderr.on("data", (b: Buffer) => { text += b.toString(); });
+        child.on("close", () => resolve(text));
+      });
+      expect(parseRunnerLog(out)).toMatchObject({ exitCode: 0, systemErrors: [] });
+      expect(readFileSync(`${dir}/fetched/data.txt`, "utf8")).toBe("fetched bytes\n");
+    } finally {
+      server.close();
+    }
   });
 
   it("goes on past a failure with ignore_error, exiting 0 with the code reported", () => {

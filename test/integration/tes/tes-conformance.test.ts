@@ -113,6 +113,33 @@ describe("a task's life (cwl-tes: inputs and outputs as file URLs)", () => {
     expect(sessions.json<{ id: string; status: string }[]>()).toEqual([expect.objectContaining({ id: log.metadata!.skyrun_sessions, status: "Completed" })]);
   });
 
+  it("copies directory inputs, and directory and wildcard outputs, each file reported with its size", async () => {
+    const dir = arcDir("alice", "dirs");
+    const data = arcDir("alice", "dirs", "data", "sub");
+    writeFileSync(join(data, "a.fits"), "aaaa");
+    chownSync(join(data, "a.fits"), ALICE, ALICE);
+    const id = await createTask(alice, {
+      name: "dirs",
+      inputs: [{ url: "file:///arc/home/alice/dirs/data", path: "/tmp/in", type: "DIRECTORY" }],
+      outputs: [
+        { url: "file:///arc/home/alice/dirs/copy", path: "/tmp/in", type: "DIRECTORY" },
+        { url: "file:///arc/home/alice/dirs/logs", path: "/tmp/work/*.log", path_prefix: "/tmp/work" },
+      ],
+      executors: [{ image: DEMO_IMAGE, command: ["sh", "-c", "mkdir -p /tmp/work && echo 1 > /tmp/work/one.log && echo 22 > /tmp/work/two.log && echo x > /tmp/work/skip.txt && ls /tmp/in/sub"] }],
+    });
+    const task = await waitForEnd(alice, id);
+    expect(task.state, JSON.stringify(task.logs)).toBe("COMPLETE");
+    expect(task.logs![0]!.logs[0]!.stdout).toContain("a.fits");
+    expect(readFileSync(join(dir, "copy", "sub", "a.fits"), "utf8")).toBe("aaaa");
+    expect(readFileSync(join(dir, "logs", "two.log"), "utf8")).toBe("22\n");
+    expect(statSync(join(dir, "logs", "skip.txt"), { throwIfNoEntry: false })).toBeUndefined();
+    expect([...task.logs![0]!.outputs].sort((a, b) => a.url.localeCompare(b.url))).toEqual([
+      { url: "file:///arc/home/alice/dirs/copy/sub/a.fits", path: "/tmp/in/sub/a.fits", size_bytes: "4" },
+      { url: "file:///arc/home/alice/dirs/logs/one.log", path: "/tmp/work/one.log", size_bytes: "2" },
+      { url: "file:///arc/home/alice/dirs/logs/two.log", path: "/tmp/work/two.log", size_bytes: "3" },
+    ]);
+  });
+
   it("runs executors of different images in order, sharing a volume on /arc, and goes on past an ignored error", async () => {
     arcDir("alice", "vol");
     const id = await createTask(alice, {
