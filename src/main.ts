@@ -177,6 +177,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       assets: loadDashboardAssets(defaultDashboardDir()),
       oidc: config.oidc.issuer ? { issuer: config.oidc.issuer, clientId: config.oidc.audience } : null,
     },
+    tes: config.tes,
     ...(tls ? { server: httpsOptions(tls) } : {}),
   });
   await scheduling.start();

@@ -21,6 +21,8 @@ import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
 import { OpenStreams, registerStreamRoutes } from "./routes/stream-routes.js";
 import { registerQueueRoutes } from "./routes/queue-routes.js";
+import { registerTesRoutes, TES_PREFIX } from "./routes/tes-routes.js";
+import type { TesSettings } from "../jobs/tes/tes-settings.js";
 
 export interface BuildAppOptions {
   readonly log: Logger;
@@ -30,6 +32,8 @@ export interface BuildAppOptions {
   readonly metricsAccess?: MetricsAccess;
   /** The web dashboard at `/` (issue 17). @defaultValue not served */
   readonly dashboard?: DashboardOptions;
+  /** The GA4GH TES API at /ga4gh/tes/v1 (issue 16). @defaultValue no http(s) inputs, organisation from the request's host */
+  readonly tes?: TesSettings;
 }
 
 const VERSIONS: readonly ApiVersion[] = ["v0", "v1"];
@@ -110,5 +114,11 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
       registerDashboardIdentityRoute(scope);
     }, { prefix: `/skaha/${version}` });
   }
+  await app.register(async (scope) => {
+    scope.addHook("onRequest", async (request) => {
+      request.principal = await authenticate(request);
+    });
+    registerTesRoutes(scope, deps, o.tes ?? { allowedInputUrls: [], organizationName: "", organizationUrl: "" }, packageJson.version);
+  }, { prefix: TES_PREFIX });
   return app;
 }

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
 import { ChangeSequence } from "./change-sequence.js";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
+import { createKyselyTesTaskStore } from "./kysely-tes-task-store.js";
 import { createKyselyTokenStore } from "./kysely-token-store.js";
 import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
@@ -82,6 +83,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions = {})
     events: createKyselyEventStore(db),
     users: createKyselyUserStore(db),
     tokens: createKyselyTokenStore(db),
+    tesTasks: createKyselyTesTaskStore(db),
     usage: createKyselyUsageStore(db),
     close: () => db.destroy(),
   };

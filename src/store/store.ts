@@ -265,6 +265,33 @@ export interface UsageStore {
 }
 
 /** The database: one driver behind a few small interfaces. */
+/** A GA4GH TES task as kept: the validated document, and its sessions in executor order. */
+export interface TesTaskRecord {
+  readonly id: string;
+  readonly owner: string;
+  readonly name: string;
+  readonly createdAt: Date;
+  /** The task document as accepted (JSON text of a tesTask without server fields). */
+  readonly document: string;
+  readonly jobIds: readonly JobId[];
+}
+
+export interface TesTaskQuery {
+  readonly owner: string;
+  readonly namePrefix?: string;
+  /** Continue after this task (newest first: older than it). */
+  readonly after?: { readonly createdAt: Date; readonly id: string };
+  readonly limit: number;
+}
+
+/** TES tasks, one owner's at a time. */
+export interface TesTaskStore {
+  insert(task: TesTaskRecord): Promise<void>;
+  get(id: string): Promise<TesTaskRecord | undefined>;
+  /** The owner's tasks, newest first. */
+  list(query: TesTaskQuery): Promise<TesTaskRecord[]>;
+}
+
 export interface Store {
   readonly dialect: "sqlite" | "postgres";
   readonly jobs: JobStore;
@@ -272,5 +299,6 @@ export interface Store {
   readonly users: UserStore;
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
+  readonly tesTasks: TesTaskStore;
   close(): Promise<void>;
 }
