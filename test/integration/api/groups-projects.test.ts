@@ -81,7 +81,7 @@ describe("groups and /arc/projects (issue 3)", () => {
     }
   });
 
-  it("lets an administrator list everyone's sessions in the public shape and delete any; auth.viewAll: admins keeps the listing from others", async () => {
+  it("lets an administrator list everyone's sessions in full and delete any; auth.viewAll: admins keeps the listing from others", async () => {
     const created = await request("POST", `${t.base()}/session`, { token: alice.token, form: { name: "long", image: DEMO_IMAGE, cmd: "sleep", args: "300" } });
     const id = created.text.trim();
     await waitForStatus(t.base(), alice.token, id, ["Running"]);
@@ -92,8 +92,8 @@ describe("groups and /arc/projects (issue 3)", () => {
     const all = (await request("GET", `${t.base()}/session?view=all`, { token: admin.token })).json<Record<string, unknown>[]>();
     expect(all.some((s) => s.userid === "alice" && s.status === "Running")).toBe(true);
     expect(all.some((s) => s.userid === "bob")).toBe(true);
-    for (const s of all) expect(Object.keys(s).sort()).toEqual(expect.arrayContaining(["status", "type", "userid"]));
-    expect(all.every((s) => !("id" in s) && !("image" in s))).toBe(true);
+    // Administrators get the whole session JSON (ids to act on); others, where allowed, only the public fields.
+    expect(all.find((s) => s.id === id)).toMatchObject({ id, userid: "alice", image: DEMO_IMAGE, status: "Running" });
     expect((await request("DELETE", `${t.base()}/session/${id}`, { token: bob.token })).status).toBe(404);
     expect((await request("DELETE", `${t.base()}/session/${id}`, { token: admin.token })).status).toBe(200);
     const ended = await waitForStatus(t.base(), alice.token, id, ["Failed", "Succeeded"]);
