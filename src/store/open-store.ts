@@ -1,7 +1,10 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
+import { createKyselyAccountingStore } from "./kysely-accounting-store.js";
+import { createKyselyBatchStore } from "./kysely-batch-store.js";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
+import { createKyselyNotificationStore } from "./kysely-notification-store.js";
 import { createKyselyTokenStore } from "./kysely-token-store.js";
 import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
@@ -80,6 +83,9 @@ export async function openStore(config: StoreConfig, options: StoreOptions = {})
     users: createKyselyUserStore(db),
     tokens: createKyselyTokenStore(db),
     usage: createKyselyUsageStore(db),
+    accounting: createKyselyAccountingStore(db, options.clock ?? systemClock),
+    notifications: createKyselyNotificationStore(db),
+    batches: createKyselyBatchStore(db),
     close: () => db.destroy(),
   };
 }
