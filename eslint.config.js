@@ -61,6 +61,7 @@ export default defineConfig(
       { group: ["**/api/**", "**/cli/**", "**/client/**", "**/config/**", "**/scheduler/**", "**/executors/**", "**/store/kysely-*", "**/store/open-store*"], message: "jobs/ reaches scheduling only through scheduling-port.ts, and the store through its interfaces" },
     ] }] },
   },
+  layer(["src/notifications/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**", "**/store/kysely-*", "**/store/open-store*", "fastify"], "notifications/ delivers the outbox: it uses domain/, contracts/ and the store's interfaces"),
   layer(["src/api/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/executors/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/storage/**", "**/images/**"], "api/ uses jobs/, identity/, contracts/ and domain/; never engines, the scheduler or drivers"),
   {
     files: ["src/client/**/*.ts"],

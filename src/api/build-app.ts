@@ -12,6 +12,9 @@ import { ALLOW_HEADER, ALLOWED_METHODS, clientErrorHandler, isValidHost, methodN
 import { createMetricsGate, type MetricsAccess } from "./metrics-gate.js";
 import { MULTIPART_OPTIONS } from "./multipart-params.js";
 import { REQUEST_LIMITS } from "./request-limits.js";
+import { registerAccountingRoutes } from "./routes/accounting-routes.js";
+import { registerBatchRoutes } from "./routes/batch-routes.js";
+import { registerNotificationRoutes } from "./routes/notification-routes.js";
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
@@ -88,6 +91,9 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
       });
       registerSessionRoutes(scope, deps, version);
       registerPlatformRoutes(scope, deps);
+      registerAccountingRoutes(scope, deps);
+      registerNotificationRoutes(scope, deps);
+      registerBatchRoutes(scope, deps);
     }, { prefix: `/skaha/${version}` });
   }
   return app;

@@ -1,21 +1,9 @@
-import type { JobId } from "../domain/ids.js";
-import type { JobState } from "../domain/job.js";
+import type { BatchMember } from "../domain/session-batches.js";
 
-/** What the batch view (`skyrun ps --batch`) needs of a job: no command, no environment. */
-export interface BatchMember {
-  readonly id: JobId;
-  readonly name: string;
-  readonly setId: string | null;
-  readonly replicaIndex: number | null;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly state: JobState;
-  readonly createdAt: Date;
-  readonly submitSeq: number;
-  readonly visibleUntil: Date;
-}
+export type { BatchMember };
 
-/** The jobs of one owner, compactly, for grouping them into batches. */
+/** The jobs of one owner, compactly, for grouping them into batches (`skyrun ps --batch`). */
 export interface BatchStore {
-  /** Every kept job of `owner`, in submission order. */
+  /** Every kept job of `owner`, in submission order: no command, no environment. */
   members(owner: string): Promise<BatchMember[]>;
 }
