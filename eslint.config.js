@@ -31,6 +31,16 @@ export default defineConfig(
     },
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: globals.node } },
+  // The dashboard runs in the browser: browser globals, and it imports only its own files, contracts/ and bundled npm libraries.
+  { files: ["web/src/**/*.{ts,tsx}"], languageOptions: { globals: globals.browser } },
+  {
+    files: ["web/src/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [
+      { regex: "^(\\.\\./)+src/(?!contracts/)", message: "web/ talks to the server only through the public API: it imports src/contracts/ alone" },
+      { group: ["node:*"], message: "web/ runs in the browser" },
+    ] }] },
+  },
   // Rows come from two drivers whose runtime types can differ from the declared ones (BIGINT as string).
   { files: ["src/store/**/*.ts"], rules: { "@typescript-eslint/no-unnecessary-type-conversion": "off" } },
   // Every folder under src/ has its rule; main.ts, the composition root, alone may import anything.

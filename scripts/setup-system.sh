@@ -6,7 +6,8 @@ set -euo pipefail
 
 core=(podman runc conmon catatonit uidmap slirp4netns fuse-overlayfs busybox-static curl ca-certificates jq)
 # python3-*: the Python SDK's tests (pytest, requests for the seed pages' examples, venv for `pip install ./python`).
-testing=(postgresql skopeo docker-registry apache2-utils slurm-wlm munge debootstrap openssl python3 python3-pytest python3-requests python3-venv python3-pip)
+# chromium: browser tests (the API page, the dashboard), driven by playwright-core (its own download does not work here).
+testing=(postgresql skopeo docker-registry apache2-utils slurm-wlm munge debootstrap openssl python3 python3-pytest python3-requests python3-venv python3-pip chromium fonts-dejavu-core)
 
 want=("${core[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${testing[@]}")

@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { createApiMetrics } from "./api/api-metrics.js";
 import { buildApp } from "./api/build-app.js";
+import { defaultDashboardDir, loadDashboardAssets } from "./api/dashboard-assets.js";
 import type { Config } from "./config/config-schema.js";
 import { redactConfig } from "./config/load-config.js";
 import { systemClock, type Clock } from "./domain/clock.js";
@@ -207,6 +208,10 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
   const app = await buildApp({ jobs, authenticator, metrics, identities, accounting: config.accounting, notificationKeys: endedJobs.keys }, {
     log,
     metricsAccess: { bearerToken: scrapeToken, public: config.metrics.public },
+    dashboard: {
+      assets: loadDashboardAssets(defaultDashboardDir()),
+      oidc: config.oidc.issuer ? { issuer: config.oidc.issuer, clientId: config.oidc.audience } : null,
+    },
     ...(tls ? { server: httpsOptions(tls) } : {}),
   });
   await scheduling.start();

@@ -41,7 +41,7 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
     cli(["users", "add", user, "--data-dir", dataDir]);
   } catch { /* already there (a prepared store) */ }
   const token = cli(["tokens", "create", user, "--data-dir", dataDir]).trim().split("\n").at(-1)!;
-  const port = await freePort();
+  const port = await freePort({ from: "kernel" });
   const child: ChildProcess = spawn("node", [CLI, "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--cores", String(o.cores), "--ram", String(o.ramGB), "--no-tls"], {
     env: { ...process.env, SKYRUN_PODMAN_SOCKET: o.engineSocket, SKYRUN_LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "pipe"],

@@ -15,6 +15,9 @@ import { REQUEST_LIMITS } from "./request-limits.js";
 import { registerAccountingRoutes } from "./routes/accounting-routes.js";
 import { registerBatchRoutes } from "./routes/batch-routes.js";
 import { registerNotificationRoutes } from "./routes/notification-routes.js";
+import { trackRoutes } from "./route-list.js";
+import { registerDocsRoutes } from "./routes/docs-routes.js";
+import { registerDashboardIdentityRoute, registerDashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
@@ -25,6 +28,8 @@ export interface BuildAppOptions {
   readonly server?: Partial<FastifyServerOptions> & Record<string, unknown>;
   /** Who may read /metrics besides administrators. @defaultValue administrators only */
   readonly metricsAccess?: MetricsAccess;
+  /** The web dashboard at `/` (issue 17). @defaultValue not served */
+  readonly dashboard?: DashboardOptions;
 }
 
 const VERSIONS: readonly ApiVersion[] = ["v0", "v1"];
@@ -43,6 +48,7 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true },
     ...(o.server ?? {}),
   }) as unknown as FastifyInstance;
+  trackRoutes(app);
   // No header is ever dropped unseen: the header byte limit (431) is the one limit.
   app.server.maxHeadersCount = 0;
   app.server.on("connect", refuseConnect);
@@ -78,12 +84,14 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
     }
     deps.metrics.httpErrors.inc({ status: "404" });
     return reply.code(404).type("text/plain; charset=utf-8")
-      .send(`No such endpoint: ${request.method} ${request.url.split("?")[0]}. skyrun serves /skaha/v0 and /skaha/v1: session, context, image, repository.\n`);
+      .send(`No such endpoint: ${request.method} ${request.url.split("?")[0]}. skyrun serves /skaha/v0 and /skaha/v1: session, context, image, repository; the API documentation is at /skaha.\n`);
   });
 
   const clientCertificatesOf = createClientCertificateReader();
   const authenticate = (request: FastifyRequest) => deps.authenticator.authenticate({ authorization: request.headers.authorization, clientCertificates: clientCertificatesOf(request) });
   registerOpsRoutes(app, deps, createMetricsGate(o.metricsAccess ?? {}, authenticate));
+  registerDocsRoutes(app, packageJson.version);
+  registerDashboardRoutes(app, o.dashboard ?? { assets: undefined, oidc: null });
   for (const version of VERSIONS) {
     await app.register(async (scope) => {
       scope.addHook("onRequest", async (request) => {
@@ -94,6 +102,7 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
       registerAccountingRoutes(scope, deps);
       registerNotificationRoutes(scope, deps);
       registerBatchRoutes(scope, deps);
+      registerDashboardIdentityRoute(scope);
     }, { prefix: `/skaha/${version}` });
   }
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { SKYRUN_JSON_MEDIA_TYPE } from "../contracts/platform.js";
+import { FORMAT_PARAMETER } from "../contracts/skaha-parameters.js";
 import { invalid } from "../domain/errors.js";
 import type { Params } from "../domain/create-request.js";
 import { queryParam } from "./request-params.js";
@@ -37,7 +38,7 @@ export function acceptsSkyrunJson(accept: string | undefined): boolean {
 
 /** The format a GET asks for: `format` from the query string, else the `Accept` header. */
 export function requestedFormat(request: FastifyRequest): ResponseFormat {
-  const format = queryParam(request, "format");
+  const format = queryParam(request, FORMAT_PARAMETER);
   if (format !== undefined) return parseFormat(format);
   return acceptsSkyrunJson(request.headers.accept) ? "json" : "text";
 }

@@ -46,6 +46,79 @@ export interface SessionJson {
   readonly replicaCount?: number;
   /** skyrun: sessions that must succeed before this one starts. */
   readonly dependsOn?: readonly string[];
+  /** skyrun: labels given at create (`label=key=value`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** skyrun: the id shared by the sessions created in one request. */
+  readonly setId?: string;
+  /** skyrun: 1-based number of the current (or last) attempt, when it may be retried or was. */
+  readonly attempt?: number;
+  /** skyrun: how many times a failed attempt is retried. */
+  readonly retries?: number;
+  /** skyrun: the ended attempts and the current one (`GET /session/{id}` only, when there was more than one). */
+  readonly attempts?: readonly AttemptJson[];
+  /** skyrun: at most this many of its set (or label group, `maxRunningLabel`) run at once. */
+  readonly maxRunning?: number;
+  readonly maxRunningLabel?: string;
+  /** skyrun: seconds it may run after it starts (its deadline). */
+  readonly walltime?: number;
+  readonly workdir?: string;
+  /** skyrun: where its stdout and stderr are written when it ends. */
+  readonly stdout?: string;
+  readonly stderr?: string;
+  /** skyrun: scratch space asked for, in GB. */
+  readonly disk?: number;
+  /** skyrun: the URL told when it (or its set) ends. */
+  readonly notify?: string;
+  /** skyrun: why it waits, in numbers (the words are in `statusMessage`). */
+  readonly waiting?: WaitingJson;
+  /** skyrun: ISO 8601 instant of its last change (what `changedSince` compares). */
+  readonly updatedTime?: string;
+}
+
+/** What a bulk action (`DELETE /session?label=…`, `POST /session?action=renew&…`) did to one session (skyrun). */
+export interface BulkOutcomeJson {
+  readonly id: string;
+  /** `deleted`, `terminating`, `renewed`, `unchanged`, or `refused` (see `message`). */
+  readonly outcome: string;
+  /** The status the same action on that one session would have answered. */
+  readonly status: number;
+  readonly message?: string;
+}
+
+/** One attempt of a retried session. */
+export interface AttemptJson {
+  readonly attempt: number;
+  readonly status: SessionStatus;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  readonly exitCode?: number;
+  readonly statusMessage?: string;
+}
+
+/** Why a session waits, as the scheduling pass decided (skyrun). */
+export interface WaitingJson {
+  /** `capacity`, `reserved`, `user-limit`, `dependencies`, `engine-unavailable`, `engine-queue`, `not-examined`, `throttle`, `retry-backoff`. */
+  readonly kind: string;
+  /** 1-based place in the queue, when counted. */
+  readonly position?: number;
+  readonly positionLimit?: number;
+  /** Cores, RAM in GiB and GPUs it asks for, are free, and are offered (capacity, reserved). */
+  readonly need?: { readonly cores: number; readonly ramGB: number; readonly gpus: number };
+  readonly free?: { readonly cores: number; readonly ramGB: number; readonly gpus: number };
+  readonly total?: { readonly cores: number; readonly ramGB: number; readonly gpus: number };
+  /** The session the head-of-queue reservation is for (reserved). */
+  readonly reservedFor?: string;
+  /** `running-jobs` or `running-cores` (user-limit); `set` or `label` (throttle). */
+  readonly limit?: string;
+  readonly inUse?: number;
+  readonly max?: number;
+  /** Sessions that must succeed first (dependencies). */
+  readonly waitingOn?: readonly string[];
+  /** The engine's words (engine-queue). */
+  readonly detail?: string;
+  /** When the next attempt may start (retry-backoff). */
+  readonly until?: string;
+  readonly attempt?: number;
 }
 
 /** `POST /session` on skyrun with its JSON opt-in (`Accept: application/vnd.skyrun+json` or `format=json`): the new session plus its id. */

@@ -123,6 +123,3 @@ export function parseSetOptions(values: TextValues, labels: Readonly<Record<stri
   }
   return { maxRunning, maxRunningLabel: byLabel, notifyUrl: notify };
 }
-
-/** The batch parameters `POST /session` takes besides the platform's (lower-case, as parameters are matched). */
-export const BATCH_PARAMETERS = ["label", "retries", "walltime", "workdir", "stdout", "stderr", "disk", "maxrunning", "maxrunninglabel", "notify"] as const;

@@ -1,4 +1,5 @@
-import { BATCH_PARAMETERS, parseSessionBatchOptions, parseSetOptions, type SessionBatchOptions, type SetOptions } from "./batch-options.js";
+import { CREATE_PARAMETERS, SESSION_TYPES } from "../contracts/skaha-parameters.js";
+import { parseSessionBatchOptions, parseSetOptions, type SessionBatchOptions, type SetOptions } from "./batch-options.js";
 import { invalid } from "./errors.js";
 import { checkExecLimits } from "./exec-limits.js";
 import { isJobId, type JobId } from "./ids.js";
@@ -32,10 +33,11 @@ export interface CreateRequest {
   readonly replicas: number;
 }
 
-/** Session types the platform knows; skyrun runs only headless ones. */
-export const SESSION_TYPES = ["headless", "notebook", "desktop", "carta", "contributed", "firefly", "desktop-app"] as const;
-const CREATE_PARAMETERS: readonly string[] = ["name", "image", "cores", "ram", "gpus", "type", "kind", "cmd", "args", "env", "replicas", "dependson", ...BATCH_PARAMETERS];
-const ALLOWED_WORDS = "name, image, cores, ram, gpus, type (or kind), cmd, args, env, replicas, dependsOn, label, retries, walltime, workdir, stdout, stderr, disk, maxRunning, maxRunningLabel, notify";
+/** Session types the platform knows (the catalogue's); skyrun runs only headless ones. */
+export { SESSION_TYPES };
+/** The parameters `POST /session` knows, by lower-case name: the catalogue's (contracts/skaha-parameters.ts). */
+const KNOWN_PARAMETERS: readonly string[] = Object.values(CREATE_PARAMETERS).map((p) => p.name.toLowerCase());
+const KNOWN_LIST = Object.values(CREATE_PARAMETERS).map((p) => p.name).join(", ");
 /** Variables skyrun sets in every container; a user value would silently lose, so it is refused. */
 export const RESERVED_ENV = ["HOME", "PWD", "skaha_hostname", "skaha_username", "skaha_sessionid", "SKAHA_SESSION_ID"];
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -125,8 +127,8 @@ function parseDependsOn(params: Params): JobId[] {
  * AppError that names the parameter and what is allowed. Pure: no I/O.
  */
 export function parseCreateRequest(params: Params, rules: CreateRules): CreateRequest {
-  const unknown = [...params.keys()].filter((k) => !CREATE_PARAMETERS.includes(k));
-  if (unknown.length > 0) throw invalid(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}. Allowed: ${ALLOWED_WORDS}.`, { parameter: unknown[0] });
+  const unknown = [...params.keys()].filter((k) => !KNOWN_PARAMETERS.includes(k));
+  if (unknown.length > 0) throw invalid(`Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}. Allowed: ${KNOWN_LIST}.`, { parameter: unknown[0] });
   const imageRaw = text(params, "image");
   if (imageRaw === undefined) throw invalid("Missing parameter 'image': name the container image to run.", { parameter: "image" });
   parseImageReference(imageRaw);

@@ -22,6 +22,7 @@ export const lifecycleEvents = {
   logLimitExceeded: (at: Date, maxLogMiB: number): NewJobEvent => ({
     type: "Warning", reason: "LogLimitExceeded", message: `Output passed the log limit of ${maxLogMiB} MiB; stopping the container`, at,
   }),
+  outputNotWritten: (at: Date, message: string): NewJobEvent => ({ type: "Warning", reason: "OutputNotWritten", message, at }),
   retrying: (at: Date, message: string): NewJobEvent => ({ type: "Normal", reason: "Retrying", message, at }),
   dependencyFailed: (at: Date, message: string): NewJobEvent => ({ type: "Warning", reason: "DependencyFailed", message, at }),
 };

@@ -1,3 +1,4 @@
+import { invalid } from "../domain/errors.js";
 import type { Readable } from "node:stream";
 import { isTerminal, type Job } from "../domain/job.js";
 import type { Principal } from "../identity/principal.js";
@@ -8,6 +9,8 @@ import type { JobServiceDeps } from "./job-service-deps.js";
 export interface LogsInput {
   readonly follow: boolean;
   readonly tail?: number | undefined;
+  /** An ended attempt's log (1-based) instead of the current one. */
+  readonly attempt?: number | undefined;
   /** Ends a follow when the client goes away. */
   readonly signal: AbortSignal;
 }
@@ -19,6 +22,10 @@ export interface LogsInput {
  */
 export async function sessionLogs(deps: Pick<JobServiceDeps, "store" | "layout" | "logFormat" | "scheduling">, principal: Principal, id: string, input: LogsInput): Promise<Readable> {
   const job = await findOwnSession(deps, principal, id);
+  if (input.attempt !== undefined && (input.attempt < 1 || input.attempt > job.attempt)) {
+    throw invalid(`Invalid value for 'attempt': ${input.attempt}. Session ${job.id} has had ${job.attempt} attempt${job.attempt > 1 ? "s" : ""}: allowed 1 to ${job.attempt}.`, { parameter: "attempt" });
+  }
+  if (input.attempt !== undefined && input.attempt < job.attempt) return readLog(deps.layout.attemptLogPath(job.id, input.attempt), deps.logFormat, { tail: input.tail });
   const path = deps.layout.logPath(job.id);
   const format = deps.logFormat;
   if (!input.follow) return readLog(path, format, { tail: input.tail });

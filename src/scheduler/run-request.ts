@@ -1,3 +1,5 @@
+import { existsSync, statSync } from "node:fs";
+import { ExecutorError } from "../domain/errors.js";
 import type { Job } from "../domain/job.js";
 import type { PosixAccounts } from "../domain/posix-accounts.js";
 import type { RegistryCredentials, RunRequest } from "../executors/executor.js";
@@ -53,6 +55,16 @@ export function jobAccounts(job: Job, names: ReadonlyMap<number, string>): Posix
   };
 }
 
+/** The container's working directory: the session's `workdir`, which must exist, else the user's home. */
+function workdirOf(job: Job, layout: DataLayout): string {
+  if (job.workdir === null) return homeInContainer(job.owner.username);
+  const host = layout.hostPathOnArc(job.workdir);
+  if (host === undefined || !existsSync(host) || !statSync(host).isDirectory()) {
+    throw new ExecutorError("EXECUTOR_REJECTED", `workdir ${job.workdir} does not exist: create it, or leave workdir out to start in your home`);
+  }
+  return job.workdir;
+}
+
 /**
  * Prepares the host side of a run (home, project directories of the user's groups,
  * scratch, log directory) and describes it for the engine.
@@ -74,7 +86,7 @@ export async function buildRunRequest(job: Job, deps: RunRequestDeps): Promise<R
     accounts,
     resources: job.resources,
     hostname: job.name,
-    workingDir: homeInContainer(job.owner.username),
+    workingDir: workdirOf(job, deps.layout),
     mounts: [
       { source: deps.layout.arcRoot, target: "/arc", readOnly: false },
       { source: scratch, target: "/scratch", readOnly: false },

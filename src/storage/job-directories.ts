@@ -24,6 +24,10 @@ export interface JobDirectories {
   prepareLog(jobId: string): string;
   /** Where the job's log is (whether or not it exists yet). */
   logPathOf(jobId: string): string;
+  /** The host path of a container path on /arc, or undefined when it is not on /arc. */
+  hostPathOnArc(containerPath: string): string | undefined;
+  /** The host directory mounted at /arc. */
+  readonly arcRoot: string;
   /** Keeps an ended attempt's log under its own name, so the next attempt starts a fresh one. */
   archiveLog(jobId: string, attempt: number): void;
   /** Removes the job's log and those of its `attempts - 1` earlier attempts. */
@@ -75,6 +79,8 @@ export function createJobDirectories(layout: DataLayout): JobDirectories {
       return path;
     },
     logPathOf: (jobId) => layout.logPath(jobId),
+    hostPathOnArc: (p) => layout.hostPathOnArc(p),
+    arcRoot: layout.arcRoot,
     archiveLog(jobId, attempt) {
       if (existsSync(layout.logPath(jobId))) renameSync(layout.logPath(jobId), layout.attemptLogPath(jobId, attempt));
     },

@@ -41,6 +41,9 @@ export function parseK8sRecordHeader(start: Buffer, recordBytes: number): Record
  * is the program's bytes.
  */
 export class K8sFileDecoder {
+  /** @param only keep only this stream's records (for writing stdout and stderr to files of their own). */
+  constructor(private readonly only?: "stdout" | "stderr") {}
+
   private state: "header" | "body" | "skip" = "header";
   private readonly header = Buffer.alloc(MAX_HEADER_BYTES);
   private headerBytes = 0;
@@ -65,6 +68,13 @@ export class K8sFileDecoder {
       pos = newline + 1;
     }
     return out.length === 1 ? out[0]! : Buffer.concat(out);
+  }
+
+  /** Is the record whose header is in hand from this stream (`<time> <stream> <tag> `)? */
+  private streamIs(stream: string): boolean {
+    const h = this.header.subarray(0, this.headerBytes);
+    const s1 = h.indexOf(SPACE);
+    return h.subarray(s1 + 1, h.indexOf(SPACE, s1 + 1)).toString("latin1") === stream;
   }
 
   private startRecord(): void {
@@ -92,7 +102,7 @@ export class K8sFileDecoder {
       this.header[this.headerBytes++] = b;
       if (b === SPACE && ++this.spaces === 3) {
         this.full = this.headerBytes >= 3 && this.header[this.headerBytes - 2] === F && this.header[this.headerBytes - 3] === SPACE;
-        this.state = "body";
+        this.state = this.only === undefined || this.streamIs(this.only) ? "body" : "skip";
         return i + 1;
       }
     }

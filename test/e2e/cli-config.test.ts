@@ -5,14 +5,14 @@ import { parse as parseYaml } from "yaml";
 import { makeCliHome, runCli } from "../support/cli-runner.js";
 import { DEMO_IMAGE } from "../support/paths.js";
 import { startTestServer, type TestServer, type TestUser } from "../support/test-server.js";
-import { makeTestPki, type TestPki } from "../support/tls-gateway.js";
+import { createTestPki, type TestCredentials } from "../support/test-pki.js";
 
 // Logging in, saved settings and their precedence, and certificate authentication from
 // the command line. Every test has its own HOME, so nothing leaks in from the machine.
 
 let t: TestServer;
 let alice: TestUser;
-let pki: TestPki;
+let aliceCert: TestCredentials;
 /** skyrun over its own HTTPS, trusting the test PKI for client and proxy certificates. */
 let secure: TestServer;
 let ca: string;
@@ -20,8 +20,9 @@ let ca: string;
 beforeAll(async () => {
   t = await startTestServer();
   alice = await t.addUser("alice", { uid: 20601 });
-  pki = makeTestPki("alice");
-  secure = await startTestServer({ tls: { clientCaFile: pki.caCert } });
+  const pki = createTestPki();
+  aliceCert = pki.user("alice", "/O=skyrun test/CN=alice");
+  secure = await startTestServer({ tls: { clientCaFile: pki.caFile } });
   await secure.addUser("alice", { uid: 20601, dn: "/O=skyrun test/CN=alice" });
   ca = secure.caFile!;
 });
@@ -63,7 +64,7 @@ describe("login and config", () => {
     const home = makeCliHome();
     const env = { HOME: home };
     expect((await runCli(["config", "set", "url", "http://127.0.0.1:1"], { env })).code).toBe(0);
-    expect((await runCli(["config", "set", "cert", pki.proxyPem], { env })).code).toBe(0);
+    expect((await runCli(["config", "set", "cert", aliceCert.proxyFile], { env })).code).toBe(0);
     const table = await runCli(["config"], { env: { ...env, SKYRUN_URL: t.url, SKYRUN_TOKEN: alice.token } });
     expect(table.stdout).toMatch(new RegExp(`url\\s+${t.url.replace(/[/.]/g, "\\$&")}\\s+env`));
     expect(table.stdout).toMatch(/token\s+\*{4}\S{4}\s+env/);
@@ -99,10 +100,10 @@ describe("certificates from the command line", () => {
   it("logs in with a proxy certificate and a private CA, saves their paths, and runs a job over TLS", async () => {
     const home = makeCliHome();
     const env = { HOME: home };
-    const login = await runCli(["login", secure.url, "--cert", pki.proxyPem, "--ca", ca], { env });
+    const login = await runCli(["login", secure.url, "--cert", aliceCert.proxyFile, "--ca", ca], { env });
     expect(login.code, login.stderr).toBe(0);
     expect(login.stdout).toContain("with a certificate");
-    expect(parseYaml(readFileSync(join(home, ".config", "skyrun", "config.yaml"), "utf8"))).toEqual({ url: secure.url, cert: pki.proxyPem, ca });
+    expect(parseYaml(readFileSync(join(home, ".config", "skyrun", "config.yaml"), "utf8"))).toEqual({ url: secure.url, cert: aliceCert.proxyFile, ca });
     const r = await runCli(["run", "--follow", DEMO_IMAGE, "--", "echo", "over", "tls"], { env });
     expect(r).toMatchObject({ code: 0, stdout: "over tls\n" });
     const version = JSON.parse((await runCli(["version", "-o", "json"], { env })).stdout) as { client: string; server: { kind: string; url: string } };
@@ -114,14 +115,14 @@ describe("certificates from the command line", () => {
     const home = makeCliHome();
     const { mkdirSync, copyFileSync } = await import("node:fs");
     mkdirSync(join(home, ".ssl"));
-    copyFileSync(pki.proxyPem, join(home, ".ssl", "cadcproxy.pem"));
+    copyFileSync(aliceCert.proxyFile, join(home, ".ssl", "cadcproxy.pem"));
     const r = await runCli(["ps", "-a", "-o", "json"], { env: { HOME: home, SKYRUN_URL: secure.url, SKYRUN_CA: ca } });
     expect(r.code, r.stderr).toBe(0);
     expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
   });
 
   it("explains an untrusted server certificate and a missing certificate file", async () => {
-    const untrusted = await runCli(["ps"], { env: { SKYRUN_URL: secure.url, SKYRUN_CERT: pki.proxyPem } });
+    const untrusted = await runCli(["ps"], { env: { SKYRUN_URL: secure.url, SKYRUN_CERT: aliceCert.proxyFile } });
     expect(untrusted.code).toBe(4);
     expect(untrusted.stderr).toContain("is not trusted");
     expect(untrusted.stderr).toContain("--ca FILE");

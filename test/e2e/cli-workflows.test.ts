@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { makeCliHome, runCli, type CliResult } from "../support/cli-runner.js";
 import { DEMO_IMAGE, PYTHON_IMAGE } from "../support/paths.js";
-import { freePort } from "../support/server-process.js";
+import { freePort } from "../support/free-port.js";
 import { startTestServer, type TestServer, type TestUser } from "../support/test-server.js";
 
 // The seed pages' workflows with the `skyrun` command, one or two commands each, run as a
@@ -254,7 +254,7 @@ describe("exit codes and messages", () => {
     expectCleanError(badToken);
     expect(badToken.stderr).toContain("skyrun login");
 
-    const down = await runCli(["ps"], { env: { SKYRUN_URL: `http://127.0.0.1:${await freePort()}`, SKYRUN_TOKEN: "x" } });
+    const down = await runCli(["ps"], { env: { SKYRUN_URL: `http://127.0.0.1:${await freePort({ from: "kernel" })}`, SKYRUN_TOKEN: "x" } });
     expect(down.code).toBe(5);
     expectCleanError(down);
     expect(down.stderr).toContain("connection refused");

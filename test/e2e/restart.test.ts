@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, type SessionJson } from "../support/http.js";
 import { DEMO_IMAGE } from "../support/paths.js";
-import { freePort, skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { freePort } from "../support/free-port.js";
+import { skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { makeDataDir } from "../support/test-server.js";
 
 let dataDir: string;
@@ -13,7 +14,7 @@ const base = () => `${server.url}/skaha/v0`;
 
 beforeAll(async () => {
   dataDir = makeDataDir("restart");
-  port = await freePort();
+  port = await freePort({ from: "kernel" });
   skyrunCli(["users", "add", "alice", "--data-dir", dataDir]);
   token = skyrunCli(["tokens", "create", "alice", "--data-dir", dataDir]).trim().split("\n").at(-1)!;
   server = await startServerProcess(dataDir, port, ["--cores", "2", "--ram", "8"]);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../support/http.js";
 import { DEMO_IMAGE, PYTHON_IMAGE, TEST_ROOT } from "../support/paths.js";
 import { startRegistry, type RegistryServer } from "../support/registry-server.js";
-import { freePort, skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { freePort } from "../support/free-port.js";
+import { skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { createTestPki } from "../support/test-pki.js";
 import { makeDataDir } from "../support/test-server.js";
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
   skyrunCli(["users", "add", "majorb", "--dn", "/C=ca/O=hia/OU=cadc/CN=majorb", "--group", "cadc-team:45001", "--data-dir", dataDir]);
   skyrunCli(["users", "add", "myusername", "--dn", "CN=myusername,OU=cadc,O=hia,C=ca", "--data-dir", dataDir]);
   apiToken = skyrunCli(["tokens", "create", "myusername", "--data-dir", dataDir]).trim().split("\n").at(-1)!;
-  const port = await freePort();
+  const port = await freePort({ from: "kernel" });
   host = `https://localhost:${port}`;
   server = await startServerProcess(dataDir, port, ["--client-ca", pki.caFile, "--insecure-registry", registry.host, "--cores", "2", "--ram", "8"], { SKYRUN_LOG_LEVEL: "debug" }, { tls: true });
 });

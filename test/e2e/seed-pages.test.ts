@@ -13,7 +13,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, waitUntil, type SessionJson } from "../support/http.js";
 import { DEMO_IMAGE, PYTHON_IMAGE, SEEDS_IMAGE } from "../support/paths.js";
-import { freePort, skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { freePort } from "../support/free-port.js";
+import { skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { startSlurmCluster, type SlurmCluster } from "../support/slurm-cluster.js";
 import { makeDataDir } from "../support/test-server.js";
 
@@ -33,7 +34,7 @@ const BACKENDS: readonly Backend[] = [
     waitMs: 60_000,
     async start(dataDir) {
       // The pages ask for up to 4 cores and 16 GB per job: this server offers a node of 16 cores and 64 GB.
-      const server = await startServerProcess(dataDir, await freePort(), ["--cores", "16", "--ram", "64"]);
+      const server = await startServerProcess(dataDir, await freePort({ from: "kernel" }), ["--cores", "16", "--ram", "64"]);
       return { server, stop: () => server.kill("SIGTERM"), isGone: (id) => !existsSync(join(dataDir, "scratch", id)) };
     },
   },
@@ -44,7 +45,7 @@ const BACKENDS: readonly Backend[] = [
       const cluster: SlurmCluster = await startSlurmCluster();
       writeFileSync(join(dataDir, "skyrun.yaml"), `slurm:\n  containersConf: ${cluster.containersConf}\n  pollIntervalMs: 250\n`);
       // Each test node has 4 cores and 16 GB: the largest request the pages make that fits one node.
-      const server = await startServerProcess(dataDir, await freePort(), ["--executor", "slurm", "--slurm-partition", cluster.partition, "--cores", "4", "--ram", "16", "--config", join(dataDir, "skyrun.yaml")], { SLURM_CONF: cluster.conf });
+      const server = await startServerProcess(dataDir, await freePort({ from: "kernel" }), ["--executor", "slurm", "--slurm-partition", cluster.partition, "--cores", "4", "--ram", "16", "--config", join(dataDir, "skyrun.yaml")], { SLURM_CONF: cluster.conf });
       return {
         server,
         stop: async () => { await server.kill("SIGTERM"); await cluster.stop(); },

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, waitUntil, type SessionJson } from "../support/http.js";
 import { DEMO_IMAGE } from "../support/paths.js";
-import { freePort, skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { freePort } from "../support/free-port.js";
+import { skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { startSlurmCluster, type SlurmCluster } from "../support/slurm-cluster.js";
 import { makeDataDir } from "../support/test-server.js";
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   cluster = await startSlurmCluster();
   dataDir = makeDataDir("slurm-restart");
   writeFileSync(join(dataDir, "skyrun.yaml"), `slurm:\n  containersConf: ${cluster.containersConf}\n  pollIntervalMs: 250\nlocal:\n  stopTimeoutSeconds: 2\n`);
-  port = await freePort();
+  port = await freePort({ from: "kernel" });
   skyrunCli(["users", "add", "alice", "--data-dir", dataDir]);
   token = skyrunCli(["tokens", "create", "alice", "--data-dir", dataDir]).trim().split("\n").at(-1)!;
   server = await startSkyrun();

@@ -34,7 +34,7 @@ export async function request(method: string, url: string, o: RequestOptions = {
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -60,7 +60,7 @@ export interface SessionJson {
 }
 
 /** Waits until the session's status is one of `statuses`, and returns its JSON. */
-export function waitForStatus(base: string, token: string, id: string, statuses: readonly string[], timeoutMs = 30_000): Promise<SessionJson> {
+export function waitForStatus(base: string, token: string, id: string, statuses: readonly string[], timeoutMs = 120_000): Promise<SessionJson> {
   return waitUntil(`session ${id} to be ${statuses.join("/")}`, async () => {
     const r = await request("GET", `${base}/session/${id}`, { token });
     if (r.status !== 200) throw new Error(`GET session ${id}: ${r.status} ${r.text}`);

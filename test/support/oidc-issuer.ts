@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
-import { freeServicePort } from "./test-ports.js";
+import { freePort } from "./free-port.js";
 
 /**
  * A real OIDC issuer on loopback: the discovery document and the JWKS over HTTP, and
@@ -16,7 +16,7 @@ export interface OidcIssuer {
 }
 
 export async function startOidcIssuer(audience: string): Promise<OidcIssuer> {
-  const port = await freeServicePort();
+  const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/realms/skyrun`;
   const published = await generateKeyPair("RS256");
   const unpublished = await generateKeyPair("RS256");

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitUntil } from "./http.js";
 import { TEST_ROOT } from "./paths.js";
-import { freeServicePort } from "./test-ports.js";
+import { freePort } from "./free-port.js";
 
 /**
  * Debian's `docker-registry` (the CNCF distribution registry) on loopback, over plain
@@ -15,8 +15,13 @@ import { freeServicePort } from "./test-ports.js";
 export interface RegistryServer {
   /** host:port, as image references and --insecure-registry name it. */
   readonly host: string;
-  /** Copies an image from the engine's storage into the registry. */
-  pushFromEngine(source: string, repositoryAndTag: string): Promise<void>;
+  /**
+   * A registries.conf that lets Podman (and Slurm nodes running it) speak plain HTTP to
+   * this registry: point CONTAINERS_REGISTRIES_CONF at it.
+   */
+  readonly registriesConf: string;
+  /** Copies an image from the engine's storage into the registry; resolves to its reference, `<host>/<repositoryAndTag>`. */
+  pushFromEngine(source: string, repositoryAndTag: string): Promise<string>;
   /** Pushes a tiny synthetic image (one file) with these config labels. */
   pushSynthetic(repositoryAndTag: string, labels: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
@@ -59,8 +64,9 @@ function writeSyntheticImage(dir: string, labels: Record<string, string>): void 
   writeFileSync(join(blobs, "version"), "Directory Transport Version: 1.1\n");
 }
 
+/** Starts the registry in a fresh directory under the test root and waits until it answers. */
 export async function startRegistry(o: RegistryOptions = {}): Promise<RegistryServer> {
-  const port = await freeServicePort();
+  const port = await freePort();
   const dir = join(TEST_ROOT, `registry-${port}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "data"), { recursive: true });
@@ -77,6 +83,8 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<RegistrySe
   let err = "";
   child.stderr?.on("data", (b: Buffer) => { err += b.toString(); });
   const host = `127.0.0.1:${port}`;
+  const registriesConf = join(dir, "registries.conf");
+  writeFileSync(registriesConf, `[[registry]]\nlocation = "${host}"\ninsecure = true\n`);
   await waitUntil("the registry to answer", async () => {
     if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode}: ${err}`);
     const r = await fetch(`http://${host}/v2/`).catch(() => undefined);
@@ -86,9 +94,11 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<RegistrySe
   // Asynchronous: a token service the registry consults may run in this very process.
   const skopeo = async (source: string, dest: string) => {
     await promisify(execFile)("skopeo", ["copy", "--quiet", source, `docker://${host}/${dest}`, "--dest-tls-verify=false", ...creds], { timeout: 120_000 });
+    return `${host}/${dest}`;
   };
   return {
     host,
+    registriesConf,
     pushFromEngine: (source, dest) => skopeo(`containers-storage:${source}`, dest),
     async pushSynthetic(dest, labels) {
       const work = join(dir, `synthetic-${Math.random().toString(36).slice(2, 8)}`);

@@ -5,8 +5,6 @@ import { waitUntil } from "./http.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-export { freePort } from "./free-port.js";
-
 /** Runs `skyrun …` as a user would (the built CLI) and returns stdout. */
 export function skyrunCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
   return execFileSync("node", [`${ROOT}bin/skyrun.js`, ...args], { encoding: "utf8", env: { ...process.env, ...env } });

@@ -1,62 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import { TLSSocket, type DetailedPeerCertificate } from "node:tls";
-import { join } from "node:path";
-import { TEST_ROOT } from "./paths.js";
-
-/** PEM files of a test PKI: a CA, a server certificate for 127.0.0.1, a user and the user's proxy certificate. */
-export interface TestPki {
-  readonly dir: string;
-  readonly caCert: string;
-  /** The server's certificate and key (signed by the CA, for 127.0.0.1 and localhost). */
-  readonly serverCert: string;
-  readonly serverKey: string;
-  /** A `cadcproxy.pem`-style file: the proxy certificate, its key, then the user's certificate. */
-  readonly proxyPem: string;
-  /** The user's own certificate and key in one file. */
-  readonly userPem: string;
-  /** A certificate and key from a CA the gateway does not trust. */
-  readonly strangerPem: string;
-}
-
-const openssl = (args: string[], cwd: string) => execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-
-/**
- * Makes a PKI with openssl, like the platform's: user certificates from a CA, and an
- * RFC 3820 proxy certificate the user signs with their own key (what cadc-get-cert writes).
- */
-export function makeTestPki(user = "alice"): TestPki {
-  const dir = mkdtempSync(join(TEST_ROOT, "pki-"));
-  const key = (name: string) => openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`], dir);
-  key("ca");
-  openssl(["req", "-x509", "-new", "-key", "ca.key", "-subj", "/O=skyrun test/CN=skyrun test CA", "-days", "2", "-out", "ca.pem"], dir);
-  const sign = (name: string, subject: string, issuer: string, ext: string) => {
-    key(name);
-    openssl(["req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], dir);
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.pem`, "-CAkey", `${issuer}.key`, "-set_serial", String(Date.now() % 1e9 + name.length), "-days", "1", "-extfile", `${name}.ext`, "-out", `${name}.pem`], dir);
-  };
-  sign("server", "/O=skyrun test/CN=127.0.0.1", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
-  sign("user", `/O=skyrun test/CN=${user}`, "ca", "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n");
-  sign("proxy", `/O=skyrun test/CN=${user}/CN=12345`, "user", "proxyCertInfo=critical,language:id-ppl-inheritAll\nkeyUsage=critical,digitalSignature,keyEncipherment\n");
-  openssl(["req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "stranger.key", "-subj", "/CN=stranger", "-days", "1", "-out", "stranger.pem"], dir);
-  const read = (f: string) => readFileSync(join(dir, f), "utf8");
-  writeFileSync(join(dir, "cadcproxy.pem"), read("proxy.pem") + read("proxy.key") + read("user.pem"), { mode: 0o600 });
-  writeFileSync(join(dir, "user-with-key.pem"), read("user.pem") + read("user.key"), { mode: 0o600 });
-  writeFileSync(join(dir, "stranger-with-key.pem"), read("stranger.pem") + read("stranger.key"), { mode: 0o600 });
-  return {
-    dir,
-    caCert: join(dir, "ca.pem"),
-    serverCert: join(dir, "server.pem"),
-    serverKey: join(dir, "server.key"),
-    proxyPem: join(dir, "cadcproxy.pem"),
-    userPem: join(dir, "user-with-key.pem"),
-    strangerPem: join(dir, "stranger-with-key.pem"),
-  };
-}
+import type { TestPki } from "./test-pki.js";
 
 export interface TlsGateway {
   readonly url: string;
@@ -66,6 +13,7 @@ export interface TlsGateway {
 }
 
 export interface TlsGatewayOptions {
+  /** Its CA verifies client certificates, and its server certificate is the gateway's. */
   readonly pki: TestPki;
   /** Where to forward: a real skyrun's base URL, e.g. http://127.0.0.1:1234. */
   readonly target: string;
@@ -120,13 +68,14 @@ function chainUser(peer: DetailedPeerCertificate, ca: X509Certificate): string |
  * including streamed logs, are skyrun's own.
  */
 export async function startTlsGateway(o: TlsGatewayOptions): Promise<TlsGateway> {
-  const ca = new X509Certificate(readFileSync(o.pki.caCert));
+  const ca = new X509Certificate(readFileSync(o.pki.caFile));
+  const own = o.pki.server();
   const resumable = new Map<string, string>();
   const seen: { identity: string | undefined; path: string }[] = [];
   const server: Server = createServer({
-    key: readFileSync(o.pki.serverKey),
-    cert: readFileSync(o.pki.serverCert),
-    ca: readFileSync(o.pki.caCert),
+    key: readFileSync(own.keyFile),
+    cert: readFileSync(own.certFile),
+    ca: readFileSync(o.pki.caFile),
     requestCert: true,
     rejectUnauthorized: o.requireCertificate === true,
     ...(o.tls12Only ? { maxVersion: "TLSv1.2" as const } : {}),

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SignJWT } from "jose";
 import { generateKeyPair, issueCertificate, privateKeyPem } from "../../src/identity/certificate-issuer.js";
 import { pemCertificates } from "../../src/identity/x509-certificate.js";
-import { freeServicePort } from "./test-ports.js";
+import { freePort } from "./free-port.js";
 
 /**
  * A registry token service as Harbor and Docker Hub run one (the distribution "token"
@@ -25,7 +25,7 @@ export interface TokenServer {
 }
 
 export async function startTokenServer(dir: string, pusher: { username: string; password: string }): Promise<TokenServer> {
-  const port = await freeServicePort();
+  const port = await freePort();
   const { publicKey, privateKey } = generateKeyPair();
   const certPem = issueCertificate({ subject: "/CN=skyrun test token signer", publicKey, selfKey: privateKey, notBefore: new Date(Date.now() - 3_600_000), notAfter: new Date(Date.now() + 86_400_000), ca: {}, keyUsage: ["digitalSignature", "keyCertSign"] });
   const rootCertFile = join(dir, "token-root.pem");

@@ -49,12 +49,12 @@ describe("session JSON", () => {
     expect(Object.keys(toSessionJson(job(), "v1"))).toEqual([
       "id", "userid", "runAsUID", "runAsGID", "supplementalGroups", "image", "type", "status", "name",
       "startTime", "expiryTime", "connectURL", "requestedRAM", "requestedCPUCores", "requestedGPUCores", "isFixedResources",
-      "phase", "exitCode", "endTime", "createdTime",
+      "phase", "exitCode", "endTime", "createdTime", "walltime", "updatedTime",
     ]);
   });
 
   it("omits what is null: a pending flexible job has no startTime, expiry, exit code or requests", () => {
-    const out = toSessionJson(job({ state: "queued", startedAt: null, finishedAt: null, exitCode: null, resources: { coresRequest: 1, coresLimit: 8, ramRequestGB: 4, ramLimitGB: 32, gpus: 0, fixed: false } }), "v0", { pendingReason: "waiting for 1 cores" });
+    const out = toSessionJson(job({ state: "queued", startedAt: null, finishedAt: null, exitCode: null, resources: { coresRequest: 1, coresLimit: 8, ramRequestGB: 4, ramLimitGB: 32, gpus: 0, fixed: false } }), "v0", { waiting: { reason: { kind: "engine-queue", detail: "waiting for 1 cores" }, position: null, positionLimit: 0, decidedAt: new Date() } });
     expect(out).not.toHaveProperty("startTime");
     expect(out).not.toHaveProperty("expiryTime");
     expect(out).not.toHaveProperty("exitCode");

@@ -1,9 +1,13 @@
 import type { ApiVersion } from "../../contracts/api-version.js";
 import { formatInstant } from "../../contracts/instant.js";
-import type { CreatedSessionJson, PublicSessionJson, SessionJson } from "../../contracts/session.js";
+import type { AttemptJson, CreatedSessionJson, PublicSessionJson, SessionJson } from "../../contracts/session.js";
 import { expiryOf, type Job } from "../../domain/job.js";
 import type { SessionUsage } from "../../domain/session-usage.js";
+import type { WaitExplanation } from "../../domain/wait-explanation.js";
+import type { AttemptRecord } from "../../jobs/session-details.js";
 import { statusOf } from "./session-status.js";
+import { describeWait } from "./wait-presenter.js";
+import { toWaitingJson } from "./waiting-json.js";
 
 /** Formats a number of cores as the platform does: "2" for whole cores, "1.500" otherwise. */
 export const formatCores = (cores: number): string => (Number.isInteger(cores) ? String(cores) : cores.toFixed(3));
@@ -12,8 +16,47 @@ export const formatGiB = (gib: number): string => ((gib * 1024 ** 3) / 1e9).toFi
 
 export interface SessionJsonOptions {
   readonly usage?: SessionUsage | undefined;
-  /** Why a pending job waits (the wait presenter's words); replaces the stored reason while it waits. */
-  readonly pendingReason?: string | undefined;
+  /** Why a pending job waits, as the scheduler decided: its words replace the stored reason while it waits. */
+  readonly waiting?: WaitExplanation | undefined;
+  /** The ended attempts, for a session shown by itself. */
+  readonly attempts?: readonly AttemptRecord[] | undefined;
+}
+
+/** skyrun's batch fields, each only when it applies. */
+function batchFields(job: Job): Partial<SessionJson> {
+  const throttleLabel = job.throttle?.key.startsWith("label:") ? job.throttle.key.slice(job.throttle.key.indexOf(":", 6) + 1).split("=")[0] : undefined;
+  return {
+    ...(Object.keys(job.labels).length > 0 ? { labels: { ...job.labels } } : {}),
+    ...(job.arrayId !== null ? { setId: job.arrayId } : {}),
+    ...(job.retries > 0 || job.attempt > 1 ? { attempt: job.attempt, retries: job.retries } : {}),
+    ...(job.throttle ? { maxRunning: job.throttle.max, ...(throttleLabel ? { maxRunningLabel: throttleLabel } : {}) } : {}),
+    walltime: job.deadlineSeconds,
+    ...(job.workdir !== null ? { workdir: job.workdir } : {}),
+    ...(job.stdoutPath !== null ? { stdout: job.stdoutPath } : {}),
+    ...(job.stderrPath !== null ? { stderr: job.stderrPath } : {}),
+    ...(job.diskGB > 0 ? { disk: job.diskGB } : {}),
+    ...(job.notifyUrl !== null ? { notify: job.notifyUrl } : {}),
+  };
+}
+
+/** The ended attempts, then the current one. */
+function attemptsJson(job: Job, version: ApiVersion, ended: readonly AttemptRecord[]): AttemptJson[] {
+  const past = ended.map((a): AttemptJson => ({
+    attempt: a.attempt,
+    status: "Failed",
+    ...(a.startedAt ? { startTime: formatInstant(a.startedAt) } : {}),
+    endTime: formatInstant(a.finishedAt),
+    ...(a.exitCode !== null ? { exitCode: a.exitCode } : {}),
+    ...(a.reason ? { statusMessage: a.reason } : {}),
+  }));
+  const current: AttemptJson = {
+    attempt: job.attempt,
+    status: statusOf(job.state, version),
+    ...(job.startedAt ? { startTime: formatInstant(job.startedAt) } : {}),
+    ...(job.finishedAt ? { endTime: formatInstant(job.finishedAt) } : {}),
+    ...(job.exitCode !== null ? { exitCode: job.exitCode } : {}),
+  };
+  return [...past, current];
 }
 
 /**
@@ -26,7 +69,7 @@ export function toSessionJson(job: Job, version: ApiVersion, options: SessionJso
   const expiry = expiryOf(job);
   const r = job.resources;
   const usage = options.usage && job.state === "running" ? options.usage : undefined;
-  const message = options.pendingReason ?? job.reason;
+  const message = (options.waiting ? describeWait(options.waiting) : undefined) ?? job.reason;
   return {
     id: job.id,
     userid: job.owner.username,
@@ -51,6 +94,10 @@ export function toSessionJson(job: Job, version: ApiVersion, options: SessionJso
     ...(message ? { statusMessage: message } : {}),
     ...(job.replicaIndex !== null ? { replicaId: job.replicaIndex, ...(job.replicaCount !== null ? { replicaCount: job.replicaCount } : {}) } : {}),
     ...(job.dependsOn.length > 0 ? { dependsOn: [...job.dependsOn] } : {}),
+    ...batchFields(job),
+    ...(options.attempts && options.attempts.length > 0 ? { attempts: attemptsJson(job, version, options.attempts) } : {}),
+    ...(options.waiting ? { waiting: toWaitingJson(options.waiting) } : {}),
+    updatedTime: formatInstant(job.updatedAt),
   };
 }
 

@@ -33,4 +33,4 @@ export function statesForStatus(status: string): readonly JobState[] | undefined
     default: return undefined;
   }
 }
-export const STATUS_FILTER_VALUES: readonly SessionStatus[] = ["Pending", "Running", "Terminating", "Succeeded", "Completed", "Failed"];
+export { STATUS_FILTER_VALUES } from "../../contracts/skaha-parameters.js";

@@ -9,12 +9,14 @@ import { refOf, type LifecycleDeps, type LifecycleSettings } from "./lifecycle-d
 import type { RunMarks } from "./run-marks.js";
 import type { LogLimits } from "./log-limits.js";
 import type { RunPreparations } from "./run-preparations.js";
+import type { SessionOutput } from "./session-output.js";
 
 export type FinisherDeps = Pick<LifecycleDeps, "store" | "executor" | "ledger" | "notifier" | "dirs" | "clock" | "log" | "ended"> & {
   readonly deadlines: DeadlineTimers;
   readonly marks: RunMarks;
   readonly preparations: RunPreparations;
   readonly logLimits: LogLimits;
+  readonly output: SessionOutput;
 };
 
 /** Moves jobs to their terminal states and frees what their runs held. */
@@ -46,6 +48,7 @@ export class JobFinisher {
     await this.releaseEngineSide(job);
     // Only once the engine's writer is gone (conmon keeps its own file offset): a cut before would come back as a hole.
     if (cutLog) await this.d.logLimits.cut(job);
+    if (job.state !== "cancelled" || job.startedAt !== null) await this.d.output.write(job);
   }
 
   /** Frees what the engine keeps of a finished run. Never throws: the reconciler retries. */

@@ -13,6 +13,7 @@ import { RunMarks } from "./run-marks.js";
 import { RunPreparations } from "./run-preparations.js";
 import { RunReconciler } from "./run-reconciler.js";
 import { RunStopper } from "./run-stopper.js";
+import { SessionOutput } from "./session-output.js";
 
 /**
  * Drives runs through their states: launch, started, exited, deadline, deletion, and
@@ -46,7 +47,7 @@ export function createJobLifecycle(d: LifecycleDeps, s: LifecycleSettings): JobL
   const preparations = new RunPreparations();
   const deadlines = new DeadlineTimers({ ...d, marks });
   const logLimits = new LogLimits({ ...d, marks }, s);
-  const finisher = new JobFinisher({ ...d, deadlines, marks, preparations, logLimits }, s);
+  const finisher = new JobFinisher({ ...d, deadlines, marks, preparations, logLimits, output: new SessionOutput(d) }, s);
   const retries = new AttemptRetries({ ...d, deadlines, marks, finisher }, { backoffSeconds: s.retryBackoffSeconds, maxBackoffSeconds: s.retryMaxBackoffSeconds });
   const exits = new RunExits({ ...d, deadlines, marks, finisher, retries });
   const stopper = new RunStopper({ ...d, marks, exits, finisher });

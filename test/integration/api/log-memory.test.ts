@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
-import { freePort, skyrunCli, startServerProcess, type ServerProcess } from "../../support/server-process.js";
+import { freePort } from "../../support/free-port.js";
+import { skyrunCli, startServerProcess, type ServerProcess } from "../../support/server-process.js";
 import { makeDataDir } from "../../support/test-server.js";
 
 const MiB = 1024 * 1024;
@@ -52,7 +53,7 @@ beforeAll(async () => {
   dataDir = makeDataDir("logs");
   skyrunCli(["users", "add", "alice", "--data-dir", dataDir]);
   token = skyrunCli(["tokens", "create", "alice", "--data-dir", dataDir]).trim().split("\n").at(-1)!;
-  server = await startServerProcess(dataDir, await freePort());
+  server = await startServerProcess(dataDir, await freePort({ from: "kernel" }));
   base = `${server.url}/skaha/v0`;
   // Real jobs, whose log files are then replaced by large ones in Podman's k8s-file format.
   bigLog = await finishedJob();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, type SessionJson } from "../../support/http.js";
 import { startOidcIssuer, type OidcIssuer } from "../../support/oidc-issuer.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
-import { freeServicePort } from "../../support/test-ports.js";
+import { freePort } from "../../support/free-port.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
 
 const AUDIENCE = "skyrun-test";
@@ -65,7 +65,7 @@ describe("OIDC bearer tokens from a real issuer on loopback (issue 3)", () => {
   });
 
   it("answers 503, not 401, while the issuer cannot be reached", async () => {
-    const deadPort = await freeServicePort();
+    const deadPort = await freePort();
     const other = await startTestServer({ overrides: { oidc: { issuer: `http://127.0.0.1:${deadPort}/realms/gone`, audience: AUDIENCE } } });
     try {
       await other.addUser("alice");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../../src/client/index.js";
 import { startFaultProxy, type Fault, type FaultProxy } from "../../support/fault-proxy.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
-import { freePort } from "../../support/server-process.js";
+import { freePort } from "../../support/free-port.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
 
 // Faults a healthy skyrun does not produce on demand (503s, a connection dropped after the
@@ -89,7 +89,7 @@ describe("retries", () => {
   });
 
   it("resends a creation refused before sending (the server was not listening yet)", async () => {
-    const port = await freePort();
+    const port = await freePort({ from: "kernel" });
     const c = createClient({ url: `http://127.0.0.1:${port}`, token: alice.token, retry: { retries: 6, minDelayMs: 150, maxDelayMs: 400 }, server: "skyrun" });
     const creating = c.create({ name: "late", image: DEMO_IMAGE, cmd: ["true"] });
     await new Promise((r) => setTimeout(r, 300));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, runBulk, type SkyrunClient, type WaitProgress } from "../../../src/client/index.js";
 import { DEMO_IMAGE, PYTHON_IMAGE } from "../../support/paths.js";
-import { freePort } from "../../support/server-process.js";
+import { freePort } from "../../support/free-port.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
 
 // The seed pages' Python workflows (submit, poll to completion, fetch logs, list and
@@ -243,7 +243,7 @@ describe("typed errors", () => {
   });
 
   it("says when the server cannot be reached, after retrying", async () => {
-    const nowhere = createClient({ url: `http://127.0.0.1:${await freePort()}`, token: "x", retry: { retries: 2, minDelayMs: 10 } });
+    const nowhere = createClient({ url: `http://127.0.0.1:${await freePort({ from: "kernel" })}`, token: "x", retry: { retries: 2, minDelayMs: 10 } });
     await expect(nowhere.list()).rejects.toMatchObject({ name: "ConnectionError", code: "ECONNREFUSED", beforeSending: true });
     await nowhere.close();
   });

@@ -2,19 +2,19 @@ import { existsSync, mkdirSync, rmdirSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request, waitForStatus, waitUntil, type SessionJson } from "../../support/http.js";
 import { DEMO_IMAGE } from "../../support/paths.js";
-import { startRegistry, type TestRegistry } from "../../support/registry.js";
+import { startRegistry, type RegistryServer } from "../../support/registry-server.js";
 import { startSlurmCluster, type SlurmCluster } from "../../support/slurm-cluster.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
 
 // Issue 6: sessions run as Slurm batch jobs on a real cluster (munge, slurmctld, two slurmd nodes).
 let cluster: SlurmCluster;
-let registry: TestRegistry;
+let registry: RegistryServer;
 let t: TestServer;
 let alice: TestUser;
 
 beforeAll(async () => {
   cluster = await startSlurmCluster();
-  registry = await startRegistry("alice", "registry-Pa55");
+  registry = await startRegistry({ credentials: { username: "alice", password: "registry-Pa55" } });
   t = await startTestServer({
     overrides: {
       executor: "slurm",
@@ -183,7 +183,7 @@ describe("sessions on Slurm", { timeout: 180_000 }, () => {
   });
 
   it("pulls a private image on the node with the user's registry credentials, which reach neither the log, the script nor the session", async () => {
-    const image = registry.push(DEMO_IMAGE, "private/demo:1");
+    const image = await registry.pushFromEngine(DEMO_IMAGE, "private/demo:1");
     const submit = async (secret: string, args: string) => {
       const r = await request("POST", `${t.base()}/session`, { token: alice.token, form: { name: "private", image, cmd: "sh", args }, headers: { "x-skaha-registry-auth": Buffer.from(`alice:${secret}`).toString("base64") } });
       expect(r.status, r.text).toBe(200);
