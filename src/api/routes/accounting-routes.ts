@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { JOB_HISTORY_CSV_COLUMNS, jobHistoryCsvFields, type JobHistoryPageJson } from "../../contracts/accounting.js";
 import { csvRecord } from "../../contracts/csv.js";
+import { ACCOUNTING_JOBS_PARAMETERS, ACCOUNTING_PARAMETERS, QUOTA_PARAMETERS } from "../../contracts/skaha-parameters.js";
 import { isoDay } from "../../domain/accounting-days.js";
 import { usageReport } from "../../jobs/accounting-report.js";
 import { jobHistoryPage, jobHistoryPages } from "../../jobs/job-history-export.js";
@@ -22,7 +23,7 @@ export function registerAccountingRoutes(app: FastifyInstance, deps: ApiDeps): v
   const d = deps.jobs;
 
   app.get("/accounting", async (request, reply) => {
-    const p = extensionParams(request, "/accounting", ["from", "to", "by", "period", "user", "format"]);
+    const p = extensionParams(request, "/accounting", ACCOUNTING_PARAMETERS);
     const format = exportFormat(p.format);
     const report = toAccountingReportJson(await usageReport(d, principalOf(request), p));
     if (format === "json") return reply.send(report);
@@ -30,7 +31,7 @@ export function registerAccountingRoutes(app: FastifyInstance, deps: ApiDeps): v
   });
 
   app.get("/accounting/jobs", async (request, reply) => {
-    const p = extensionParams(request, "/accounting/jobs", ["from", "to", "user", "format", "limit", "cursor"]);
+    const p = extensionParams(request, "/accounting/jobs", ACCOUNTING_JOBS_PARAMETERS);
     if (exportFormat(p.format) === "json") {
       const page = await jobHistoryPage(d, principalOf(request), p);
       const json: JobHistoryPageJson = { from: isoDay(page.fromDay), to: isoDay(page.toDay), jobs: page.entries.map(toJobHistoryJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
@@ -46,7 +47,7 @@ export function registerAccountingRoutes(app: FastifyInstance, deps: ApiDeps): v
   });
 
   app.get("/accounting/quotas", async (request, reply) => {
-    const p = extensionParams(request, "/accounting/quotas", ["month"]);
+    const p = extensionParams(request, "/accounting/quotas", QUOTA_PARAMETERS);
     return reply.send(toQuotaReportJson(await quotaReport(d, deps.accounting, principalOf(request), p.month)));
   });
 }

@@ -39,7 +39,7 @@ export interface WaitingJson {
 }
 
 /** A session with the extensions of the notes. */
-export interface Session extends SessionJson {
+export interface Session extends Omit<SessionJson, "waiting"> {
   readonly labels?: Readonly<Record<string, string>>;
   readonly setId?: string;
   readonly attempt?: number;
