@@ -28,6 +28,7 @@ import type { JobServiceDeps } from "./jobs/job-service-deps.js";
 import type { SchedulingPort } from "./jobs/scheduling-port.js";
 import { createCachedUsageReader } from "./jobs/usage-reader.js";
 import { DEFAULT_RECORDER_SETTINGS, EndedJobsRecorder } from "./jobs/ended-jobs-recorder.js";
+import { recordNotificationEvent } from "./jobs/notification-events.js";
 import { NotificationDispatcher } from "./notifications/notification-dispatcher.js";
 import { createNotificationKeys } from "./notifications/notification-keys.js";
 import { sendWebhook } from "./notifications/webhook-sender.js";
@@ -98,7 +99,7 @@ function openExecutor(config: Config, ctx: ExecutorContext): Promise<Executor> {
 function openEndedJobs(config: Config, deps: { store: Store; scheduling: Pick<SchedulingPort, "watchAll">; clock: Clock; log: Logger }) {
   const keys = createNotificationKeys(loadOrCreateKey(join(config.dataDir, "notifications.key")));
   const n = config.notifications;
-  const dispatcher = new NotificationDispatcher({ store: deps.store.notifications, send: sendWebhook, keyFor: (owner) => keys.keyFor(owner), clock: deps.clock, log: deps.log, userAgent: `skyrun/${packageJson.version}` }, {
+  const dispatcher = new NotificationDispatcher({ store: deps.store.notifications, send: sendWebhook, keyFor: (owner) => keys.keyFor(owner), clock: deps.clock, log: deps.log, userAgent: `skyrun/${packageJson.version}`, settled: (entry, outcome) => recordNotificationEvent(deps, entry, outcome) }, {
     allowedUrls: n.allowedUrls,
     maxAttempts: n.maxAttempts,
     backoffSeconds: n.backoffSeconds,

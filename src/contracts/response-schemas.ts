@@ -46,6 +46,18 @@ export const WaitingJsonSchema = z.strictObject({
   attempt: z.number().optional(),
 }).meta(extension("why a session waits, as the scheduling pass decided; the same in words is in `statusMessage`."));
 
+/** `NotificationStateJson`: a session's notification. */
+export const NotificationStateJsonSchema = z.strictObject({
+  event: z.string().describe("`session.ended` or `set.ended`."),
+  state: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.number(),
+  lastStatus: z.number().optional().describe("The receiver's last HTTP status."),
+  lastError: z.string().optional(),
+  lastAttemptTime: z.string().optional(),
+  nextAttemptTime: z.string().optional().describe("While pending: when it is tried again."),
+  deliveredTime: z.string().optional(),
+}).meta(extension("what became of a session's completion notification."));
+
 /** `SessionJson`: `GET /session`, `GET /session/{id}`. */
 export const SessionJsonSchema = z.strictObject({
   id: z.string().meta({ description: "The session id: 8 characters, a letter then letters or digits.", examples: ["k3x9ab1z"] }),
@@ -90,6 +102,7 @@ export const SessionJsonSchema = z.strictObject({
   stderr: z.string().optional().meta(extension("where its stderr is written when it ends.")),
   disk: z.number().optional().meta(extension("scratch space asked for, in GB.")),
   notify: z.string().optional().meta(extension("the URL told when it (or its set) ends.")),
+  notification: NotificationStateJsonSchema.optional().meta(extension("`GET /session/{id}` only: what became of the notification to `notify` once it (or its set) ended.")),
   waiting: WaitingJsonSchema.optional().meta(extension("why it waits, in numbers (the words are in `statusMessage`).")),
   updatedTime: z.string().optional().meta(extension("ISO 8601 instant of its last change (what `changedSince` compares).")),
 }).meta({ description: "A session as the platform describes it: the platform's fields first, in its order, nulls omitted; skyrun's additive fields after `isFixedResources`." });

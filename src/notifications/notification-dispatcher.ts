@@ -16,6 +16,17 @@ export interface DispatcherDeps {
   readonly log: Logger;
   /** Sent as User-Agent, e.g. `skyrun/0.1.0`. */
   readonly userAgent: string;
+  /** Told once a notification is delivered or given up (for the sessions' events); its failures are logged, never retried. */
+  readonly settled?: (entry: OutboxEntry, outcome: SettledNotification) => Promise<void>;
+}
+
+/** How a notification ended: delivered (a 2xx) or given up, after `attempts` attempts. */
+export interface SettledNotification {
+  readonly state: "delivered" | "failed";
+  readonly attempts: number;
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly at: Date;
 }
 
 export interface DispatcherSettings extends BackoffSettings {
@@ -129,8 +140,12 @@ export class NotificationDispatcher {
       : result.permanent || attempts >= this.s.maxAttempts ? { state: "failed" }
       : { state: "pending", at: new Date(at.getTime() + backoffMs(attempts, this.s)) };
     const error = result.delivered ? null : result.error;
-    await this.d.store.recordAttempt(e.id, e.attempts, { at, status: result.status, error, next });
+    const recorded = await this.d.store.recordAttempt(e.id, e.attempts, { at, status: result.status, error, next });
     if (next.state === "failed") this.d.log.warn({ deliveryId: e.id, url: e.url, attempts, error }, "notification given up");
+    if (recorded && next.state !== "pending" && this.d.settled) {
+      await this.d.settled(e, { state: next.state, attempts, status: result.status, error, at })
+        .catch((err: unknown) => this.d.log.warn({ deliveryId: e.id, err: toError(err).message }, "recording a notification's event failed"));
+    }
   }
 
   /** At most hourly: old delivered and failed notifications go. */

@@ -57,6 +57,11 @@ export function createKyselyNotificationStore(db: Kysely<Database>): Notificatio
       return row ? rowToEntry(row) : undefined;
     },
 
+    async byKey(dedupKey: string): Promise<OutboxEntry | undefined> {
+      const row = await db.selectFrom("notification_outbox").selectAll().where("dedup_key", "=", dedupKey).executeTakeFirst();
+      return row ? rowToEntry(row) : undefined;
+    },
+
     async list(q): Promise<OutboxEntry[]> {
       let query = db.selectFrom("notification_outbox").selectAll();
       if (q.owner !== undefined) query = query.where("owner", "=", q.owner);

@@ -36,6 +36,8 @@ export interface NotificationStore {
    */
   recordAttempt(id: string, attemptsBefore: number, result: AttemptResult): Promise<boolean>;
   get(id: string): Promise<OutboxEntry | undefined>;
+  /** The notification queued under `session:<id>` or `set:<set id>`, if any. */
+  byKey(dedupKey: string): Promise<OutboxEntry | undefined>;
   /** Newest first; only one owner's when given. */
   list(query: { readonly owner?: string | undefined; readonly limit: number }): Promise<OutboxEntry[]>;
   /** Deletes delivered and failed notifications queued before `before`; returns how many. */

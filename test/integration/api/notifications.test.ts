@@ -64,6 +64,14 @@ describe("completion notifications (issue 12)", { timeout: 120_000 }, () => {
     const script = 't=${SIG#t=}; t=${t%%,*}; expected=${SIG#*v1=}\nactual=$(printf \'%s.\' "$t" | cat - body.json | openssl dgst -sha256 -hmac "$KEY" | sed \'s/^.*= //\')\n[ "$actual" = "$expected" ] && echo valid';
     expect(execFileSync("sh", ["-c", script], { cwd: dir, env: { ...process.env, SIG: signature, KEY: key.key }, encoding: "utf8" }).trim()).toBe("valid");
     expect(await delivery(alice, `session:${id}`, "delivered")).toMatchObject({ event: "session.ended", attempts: 1, lastStatus: 204, url: `${receiver.url}/hook/single` });
+    // The session shows it: an event, and the notification's state in its JSON.
+    const events = await waitUntil("the Notified event", async () => {
+      const list = (await request("GET", `${t.base("v1")}/session/${id}/events?format=json`, { token: alice.token })).json<{ type: string; reason: string; message: string }[]>();
+      return list.some((e) => e.reason === "Notified") ? list : undefined;
+    });
+    expect(events.find((e) => e.reason === "Notified")).toMatchObject({ type: "Normal", message: expect.stringContaining(`${receiver.url}/hook/single: HTTP 204`) });
+    const session = (await request("GET", `${t.base("v1")}/session/${id}`, { token: alice.token })).json<{ notify: string; notification: object }>();
+    expect(session).toMatchObject({ notify: `${receiver.url}/hook/single`, notification: { event: "session.ended", state: "delivered", attempts: 1, lastStatus: 204 } });
     // Bob sees none of alice's notifications.
     expect((await deliveries(bob)).find((d) => d.subject === `session:${id}`)).toBeUndefined();
   });
@@ -76,6 +84,13 @@ describe("completion notifications (issue 12)", { timeout: 120_000 }, () => {
     const subjects = (await deliveries(alice)).map((d) => d.subject);
     expect(subjects.filter((s) => s === `set:${body.set.id}`)).toHaveLength(1);
     for (const id of ids) expect(subjects).not.toContain(`session:${id}`);
+    // Every session of the set shows the set's notification.
+    for (const id of ids) {
+      await waitUntil(`the set's notification on ${id}`, async () => {
+        const s = (await request("GET", `${t.base("v1")}/session/${id}`, { token: alice.token })).json<{ notification?: { event: string; state: string } }>();
+        return s.notification?.event === "set.ended" && s.notification.state === "delivered" ? true : undefined;
+      });
+    }
     expect(verifyNotificationSignature(got!.body, String(got!.headers["x-skyrun-signature"]), (await keyOf(alice)).key)).toBe(true);
   });
 
@@ -98,6 +113,12 @@ describe("completion notifications (issue 12)", { timeout: 120_000 }, () => {
     const failed = await delivery(alice, `session:${id}`, "failed");
     expect(failed).toMatchObject({ attempts: 3, lastStatus: 500, lastError: "HTTP 500" });
     expect(receiver.to("/hook/down")).toHaveLength(3);
+    const events = await waitUntil("the NotificationFailed event", async () => {
+      const list = (await request("GET", `${t.base("v1")}/session/${id}/events?format=json`, { token: alice.token })).json<{ type: string; reason: string; message: string }[]>();
+      return list.find((e) => e.reason === "NotificationFailed");
+    });
+    expect(events).toMatchObject({ type: "Warning", message: expect.stringContaining("after 3 attempts: HTTP 500") });
+    expect((await request("GET", `${t.base("v1")}/session/${id}`, { token: alice.token })).json()).toMatchObject({ notification: { state: "failed", attempts: 3, lastStatus: 500 } });
   });
 
   it("follows a redirect only under the allowed prefixes, never to another host (issue 12)", async () => {
