@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load-config.js";
 import { isAppError } from "../domain/errors.js";
 import { reportIfClientError } from "./client-error-report.js";
+import { registerAccountingCommand } from "./commands/accounting.js";
 import { registerConfigCommand } from "./commands/config.js";
 import { registerContextCommand } from "./commands/context.js";
 import { registerCreateCommand } from "./commands/create.js";
@@ -69,7 +70,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // User commands, on the SDK (the platform CLI's verbs).
   for (const register of [registerCreateCommand, registerPsCommand, registerInfoCommand, registerEventsCommand, registerLogsCommand, registerWaitCommand,
-    registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerImageCommand, registerContextCommand,
+    registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerAccountingCommand, registerImageCommand, registerContextCommand,
     registerLoginCommand, registerConfigCommand, registerVersionCommand,
     // The legacy batch systems' commands, on the translators in batch-files/.
     registerSubmitCommand, registerSubmitDagCommand, registerSbatchCommand]) register(program);

@@ -307,5 +307,5 @@ export const NOTIFICATION_LIST_PARAMETERS = {
 /** `GET /batches` (skyrun). */
 export const BATCH_PARAMETERS = {
   groupBy: parameter({ name: "groupBy", extension: true, example: "label:survey", description: "`dag` (the default: sessions joined by `dependsOn` as one batch, else their set), `set` (sessions created together), or `label:<key>` (one batch per value)." }),
-  all: parameter({ name: "all", allowed: ["true", "false"], extension: true, description: "Administrators: everyone's sessions." }),
+  all: parameter({ name: "all", allowed: ["true", "false"], extension: true, description: "Also batches whose sessions have all ended, while one is still in the listing (default: only batches with a session queued or running)." }),
 } as const satisfies Record<string, SkahaParameter>;

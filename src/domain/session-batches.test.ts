@@ -44,4 +44,20 @@ describe("batches as condor_q's batch view shows them (issue 12)", () => {
     const rows = groupBatches(members, { kind: "label", key: "survey" }, slot, now, false);
     expect(rows.map((r) => [r.key, r.name, r.total])).toEqual([["set:s1", "sweep", 4], ["label:survey=m31", "survey=m31", 2], ["label:survey=m33", "survey=m33", 1]]);
   });
+
+  it("makes sessions joined by dependsOn one DAG, named by its first session, even without submit-dag's labels", () => {
+    const chain = [
+      m("prep", "succeeded", { name: "prep" }),
+      m("fit1", "running", { name: "fit", dependsOn: ["prep" as JobId] }),
+      m("fit2", "queued", { name: "fit", dependsOn: ["prep" as JobId] }),
+      m("merge", "queued", { name: "merge", dependsOn: ["fit1" as JobId, "fit2" as JobId] }),
+      m("other", "queued", { name: "other", dependsOn: ["gone" as JobId] }),
+    ];
+    const rows = groupBatches(chain, { kind: "dag" }, (x) => (x.state === "queued" ? "hold" : "run"), now, false);
+    expect(rows.map((r) => [r.key, r.kind, r.name, r.done, r.run, r.hold, r.total])).toEqual([
+      ["dag:prep#prep", "dag", "prep", 1, 1, 2, 4],
+      ["session:other", "session", "other", 0, 0, 1, 1],
+    ]);
+    expect(groupBatches(chain, { kind: "set" }, () => "hold", now, false)).toHaveLength(4);
+  });
 });

@@ -12,6 +12,8 @@ export interface BatchMember {
   readonly createdAt: Date;
   readonly submitSeq: number;
   readonly visibleUntil: Date;
+  /** Sessions it waits on: sessions joined by `dependsOn` are one DAG. */
+  readonly dependsOn?: readonly JobId[];
 }
 
 /** How jobs are grouped: by DAG (else set, else alone), by set (else alone), or by a label's values (else as by DAG). */
@@ -38,7 +40,41 @@ export interface BatchRow {
 const DAG = "dag";
 const DAG_ID = "dag.id";
 
-function batchOf(m: BatchMember, g: BatchGrouping): { key: string; kind: BatchRow["kind"]; name: string | null } {
+/**
+ * Sessions joined by `dependsOn` (either way, through any number of steps) as one
+ * component each, named by its first-submitted session: a DAG created through the API
+ * without `skyrun submit-dag`'s labels. Components of one session are left out.
+ */
+function dependencyComponents(members: readonly BatchMember[]): Map<JobId, BatchMember> {
+  const parent = new Map<JobId, JobId>();
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const find = (id: JobId): JobId => {
+    let root = id;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    for (let x = id; x !== root;) { const next = parent.get(x)!; parent.set(x, root); x = next; }
+    return root;
+  };
+  const union = (a: JobId, b: JobId) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return;
+    // The root is the earlier-submitted session, so it names the component.
+    const earlier = (byId.get(ra)?.submitSeq ?? 0) <= (byId.get(rb)?.submitSeq ?? 0);
+    parent.set(earlier ? rb : ra, earlier ? ra : rb);
+  };
+  for (const m of members) {
+    for (const d of m.dependsOn ?? []) {
+      if (!byId.has(d)) continue;
+      if (!parent.has(m.id)) parent.set(m.id, m.id);
+      if (!parent.has(d)) parent.set(d, d);
+      union(m.id, d);
+    }
+  }
+  const roots = new Map<JobId, BatchMember>();
+  for (const id of parent.keys()) roots.set(id, byId.get(find(id))!);
+  return roots;
+}
+
+function batchOf(m: BatchMember, g: BatchGrouping, dagRoot?: BatchMember): { key: string; kind: BatchRow["kind"]; name: string | null } {
   if (g.kind === "label") {
     const v = m.labels[g.key];
     if (v !== undefined) return { key: `label:${g.key}=${v}`, kind: "label", name: `${g.key}=${v}` };
@@ -48,6 +84,7 @@ function batchOf(m: BatchMember, g: BatchGrouping): { key: string; kind: BatchRo
     const id = m.labels[DAG_ID];
     return { key: `dag:${dag}${id !== undefined ? `#${id}` : ""}`, kind: "dag", name: dag };
   }
+  if (g.kind !== "set" && dagRoot !== undefined) return { key: `dag:${dagRoot.name}#${dagRoot.id}`, kind: "dag", name: dagRoot.name };
   if (m.setId !== null) return { key: `set:${m.setId}`, kind: "set", name: null };
   return { key: `session:${m.id}`, kind: "session", name: m.name };
 }
@@ -76,8 +113,9 @@ interface Tally {
  */
 export function groupBatches(members: readonly BatchMember[], g: BatchGrouping, slotOf: (m: BatchMember) => BatchSlot, now: Date, includeEnded: boolean): BatchRow[] {
   const tallies = new Map<string, Tally>();
+  const dags = g.kind === "set" ? new Map<JobId, BatchMember>() : dependencyComponents(members);
   for (const m of members) {
-    const b = batchOf(m, g);
+    const b = batchOf(m, g, dags.get(m.id));
     let t = tallies.get(b.key);
     if (!t) {
       t = { key: b.key, kind: b.kind, fixedName: b.name, firstSeq: m.submitSeq, firstName: m.name, firstCreatedAt: m.createdAt, counts: { done: 0, run: 0, idle: 0, hold: 0 }, failed: 0, total: 0, sets: new Set(), shown: false };

@@ -23,9 +23,14 @@ export interface DayRange {
 /** Ranges longer than this (about a century) are refused rather than walked. */
 const MAX_RANGE_DAYS = 36_600;
 
+/** An ISO 8601 instant with its zone (`2026-11-01T00:00:00Z`, `…+01:00`): the dashboard's and scripts' form of a range bound. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
 function parseDay(name: "from" | "to", text: string): number {
-  const day = parseIsoDay(text);
-  if (day === undefined) throw invalid(`Invalid value for '${name}': ${text}. Allowed: a date YYYY-MM-DD (UTC), e.g. 2026-11-01.`, { parameter: name });
+  const trimmed = text.trim();
+  const ms = INSTANT.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  const day = Number.isFinite(ms) && parseIsoDay(trimmed.slice(0, 10)) !== undefined ? dayOf(new Date(ms)) : parseIsoDay(trimmed);
+  if (day === undefined) throw invalid(`Invalid value for '${name}': ${text}. Allowed: a date YYYY-MM-DD (UTC), e.g. 2026-11-01, or an ISO 8601 instant (its UTC day).`, { parameter: name });
   return day;
 }
 

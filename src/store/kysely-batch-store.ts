@@ -11,7 +11,7 @@ export function createKyselyBatchStore(db: Kysely<Database>): BatchStore {
   return {
     async members(owner: string): Promise<BatchMember[]> {
       const rows = await db.selectFrom("jobs")
-        .select(["id", "name", "array_id", "replica_index", "labels_json", "state", "created_at", "submit_seq", "visible_until"])
+        .select(["id", "name", "array_id", "replica_index", "labels_json", "state", "created_at", "submit_seq", "visible_until", "depends_on_json"])
         .where("owner", "=", owner).orderBy("submit_seq").execute();
       return rows.map((r) => ({
         id: r.id as JobId,
@@ -23,6 +23,7 @@ export function createKyselyBatchStore(db: Kysely<Database>): BatchStore {
         createdAt: new Date(Number(r.created_at)),
         submitSeq: Number(r.submit_seq),
         visibleUntil: new Date(Number(r.visible_until)),
+        ...(r.depends_on_json ? { dependsOn: JSON.parse(r.depends_on_json) as JobId[] } : {}),
       }));
     },
   };

@@ -58,11 +58,14 @@ describe("completion notifications (issue 12)", { timeout: 120_000 }, () => {
     const signature = String(got!.headers["x-skyrun-signature"]);
     expect(verifyNotificationSignature(got!.body, signature, key.key)).toBe(true);
     expect(verifyNotificationSignature(got!.body, signature, (await keyOf(bob)).key)).toBe(false);
-    // docs/notifications.md's shell check, run as written.
+    // docs/accounting.md's shell check, run as written.
     const dir = mkdtempSync(join(tmpdir(), "skyrun-sig-"));
     writeFileSync(join(dir, "body.json"), got!.body);
     const script = 't=${SIG#t=}; t=${t%%,*}; expected=${SIG#*v1=}\nactual=$(printf \'%s.\' "$t" | cat - body.json | openssl dgst -sha256 -hmac "$KEY" | sed \'s/^.*= //\')\n[ "$actual" = "$expected" ] && echo valid';
     expect(execFileSync("sh", ["-c", script], { cwd: dir, env: { ...process.env, SIG: signature, KEY: key.key }, encoding: "utf8" }).trim()).toBe("valid");
+    // The Python SDK's verifier, on the same bytes.
+    const python = "import sys; sys.path.insert(0, sys.argv[1]); from skyrun import verify_notification_signature as v; b = open('body.json', 'rb').read(); print(v(b, sys.argv[2], sys.argv[3]), v(b + b' ', sys.argv[2], sys.argv[3]))";
+    expect(execFileSync("python3", ["-c", python, join(process.cwd(), "python"), signature, key.key], { cwd: dir, encoding: "utf8" }).trim()).toBe("True False");
     expect(await delivery(alice, `session:${id}`, "delivered")).toMatchObject({ event: "session.ended", attempts: 1, lastStatus: 204, url: `${receiver.url}/hook/single` });
     // The session shows it: an event, and the notification's state in its JSON.
     const events = await waitUntil("the Notified event", async () => {

@@ -105,7 +105,8 @@ export interface AccountingJson {
   readonly to: string;
   readonly by: string;
   readonly period: string;
-  readonly rows: readonly AccountingRowJson[];
+  /** On the wire a row's key is null for jobs with no group, no project or without the label. */
+  readonly rows: readonly (Omit<AccountingRowJson, "key"> & { readonly key: string | null })[];
 }
 
 /** One line of a bulk action's answer. */
