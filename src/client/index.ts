@@ -27,7 +27,7 @@ export { parseEventTable } from "../contracts/session-event.js";
 export type { SessionEventJson } from "../contracts/session-event.js";
 export type { ImageJson, PlatformStatsJson, ResourceContextJson, ResourceOptionsJson, SessionStatsJson } from "../contracts/platform.js";
 export { formatInstant } from "../contracts/instant.js";
-export type { AccountingQuery, JobHistoryQuery } from "./skyrun-client.js";
+export type { AccountingQuery, JobHistoryQuery } from "./accounting-queries.js";
 export type { AccountingBy, AccountingFiguresJson, AccountingReportJson, AccountingRowJson, JobHistoryJson, JobHistoryPageJson, QuotaReportJson, QuotaUsageJson } from "../contracts/accounting.js";
 export { JOB_HISTORY_CSV_COLUMNS } from "../contracts/accounting.js";
 export type { BatchJson } from "../contracts/batch.js";

@@ -1,6 +1,7 @@
 import { SKYRUN_JSON_MEDIA_TYPE, type ImageJson, type PlatformStatsJson, type ResourceContextJson, type SessionStatsJson } from "../contracts/platform.js";
 import type { AccountingReportJson, JobHistoryJson, JobHistoryPageJson, QuotaReportJson } from "../contracts/accounting.js";
 import type { BatchJson } from "../contracts/batch.js";
+import type { AccountingQuery, JobHistoryQuery } from "./accounting-queries.js";
 import type { NotificationDeliveryJson, NotificationKeyJson } from "../contracts/notification.js";
 import { parseEventTable, type SessionEventJson } from "../contracts/session-event.js";
 import type { CreatedSessionJson, PublicSessionJson, SessionJson } from "../contracts/session.js";
@@ -386,9 +387,7 @@ export class SkyrunClient {
     return status;
   }
 
-  private async requireSkyrun(what: string, o: CallOptions): Promise<void> {
-    if ((await this.server(o)).kind !== "skyrun") throw new UnsupportedError(`${what} is a skyrun extension; this server is the platform's.`);
-  }
+  private requireSkyrun = async (what: string, o: CallOptions): Promise<void> => { if ((await this.server(o)).kind !== "skyrun") throw new UnsupportedError(`${what} is a skyrun extension; this server is the platform's.`); };
 
   private async getJson<T>(path: string, query: HttpCall["query"], o: CallOptions, accept = "application/json"): Promise<T> {
     const call: HttpCall = { method: "GET", path, query, headers: { accept }, idempotent: true, signal: o.signal };
@@ -399,22 +398,3 @@ export class SkyrunClient {
 /** A client for one server; see {@link ClientOptions}. Throws CredentialsError when a certificate file cannot be used. */
 export const createClient = (options: ClientOptions): SkyrunClient => new SkyrunClient(options);
 
-/** `accounting()`: the range (`YYYY-MM-DD`, inclusive; default this month), what rows are keyed by and per what period. */
-export interface AccountingQuery {
-  readonly from?: string;
-  readonly to?: string;
-  /** `user` (default), `group`, `project`, `image` or `label:<key>`. */
-  readonly by?: string;
-  /** `day`, `week`, `month` (default) or `all`. */
-  readonly period?: string;
-  /** Administrators: only this user's jobs. */
-  readonly user?: string;
-}
-
-/** `jobHistory()`: the range and (administrators) one user; `pageSize` jobs per request (1 to 10000). */
-export interface JobHistoryQuery {
-  readonly from?: string;
-  readonly to?: string;
-  readonly user?: string;
-  readonly pageSize?: number;
-}
