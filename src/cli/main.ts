@@ -67,6 +67,8 @@ export function buildProgram(): Command {
   const program = new Command("skyrun")
     .description("skyrun: headless batch jobs on the skaha session API")
     .exitOverride()
+    // Lets `skyrun accounting jobs -o csv` give -o to `jobs`, not to `accounting` (commander needs it on the program too).
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // User commands, on the SDK (the platform CLI's verbs).
   for (const register of [registerCreateCommand, registerPsCommand, registerInfoCommand, registerEventsCommand, registerLogsCommand, registerWaitCommand,
