@@ -81,6 +81,7 @@ export default defineConfig(
     ] }] },
   },
   layer(["src/tes/**/*.ts"], ["**/store/**", "**/executors/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**", "fastify", "kysely", "node:fs", "node:fs/*", "node:net", "node:http", "node:https", "node:child_process"], "tes/ maps GA4GH TES tasks to sessions and back; pure: it imports only domain/ and contracts/"),
+  layer(["src/notifications/**/*.ts"], ["**/api/**", "**/jobs/**", "**/scheduler/**", "**/executors/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**", "**/store/kysely-*", "**/store/open-store*", "fastify"], "notifications/ delivers the outbox: it uses domain/, contracts/ and the store's interfaces"),
   layer(["src/api/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/executors/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/storage/**", "**/images/**"], "api/ uses jobs/, identity/, contracts/ and domain/; never engines, the scheduler or drivers"),
   {
     files: ["src/client/**/*.ts"],

@@ -25,8 +25,15 @@ import { prepareServerTls, type ServerTls } from "./identity/server-tls.js";
 import { createImageCatalog } from "./images/image-catalog.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "./identity/secret-box.js";
 import type { JobServiceDeps } from "./jobs/job-service-deps.js";
+import type { SchedulingPort } from "./jobs/scheduling-port.js";
 import { createCachedUsageReader } from "./jobs/usage-reader.js";
 import { UsageRecorder } from "./jobs/usage-recorder.js";
+import { DEFAULT_RECORDER_SETTINGS, EndedJobsRecorder } from "./jobs/ended-jobs-recorder.js";
+import { recordNotificationEvent } from "./jobs/notification-events.js";
+import { NotificationDispatcher } from "./notifications/notification-dispatcher.js";
+import { createNotificationKeys } from "./notifications/notification-keys.js";
+import { sendWebhook } from "./notifications/webhook-sender.js";
+import packageJson from "../package.json" with { type: "json" };
 import { createSchedulingService } from "./scheduler/scheduling-service.js";
 import { buildRunRequest } from "./scheduler/run-request.js";
 import { createDataLayout } from "./storage/data-layout.js";
@@ -84,6 +91,35 @@ const httpsOptions = (tls: ServerTls) => ({
 function openExecutor(config: Config, ctx: ExecutorContext): Promise<Executor> {
   if (config.executor === "slurm") return EXECUTORS.slurm(config.slurm, ctx);
   return EXECUTORS.local(config.local, ctx);
+}
+
+/**
+ * Accounting records and completion notifications (issue 12): the recorder writes each
+ * ended job's history entry and notification; the dispatcher delivers the notifications.
+ */
+function openEndedJobs(config: Config, deps: { store: Store; scheduling: Pick<SchedulingPort, "watchAll">; clock: Clock; log: Logger }) {
+  const keys = createNotificationKeys(loadOrCreateKey(join(config.dataDir, "notifications.key")));
+  const n = config.notifications;
+  const dispatcher = new NotificationDispatcher({ store: deps.store.notifications, send: sendWebhook, keyFor: (owner) => keys.keyFor(owner), clock: deps.clock, log: deps.log, userAgent: `skyrun/${packageJson.version}`, settled: (entry, outcome) => recordNotificationEvent(deps, entry, outcome) }, {
+    allowedUrls: n.allowedUrls,
+    maxAttempts: n.maxAttempts,
+    backoffSeconds: n.backoffSeconds,
+    maxBackoffSeconds: n.maxBackoffSeconds,
+    requestTimeoutMs: n.requestTimeoutSeconds * 1000,
+    keepMs: config.sessions.retentionSeconds * 1000,
+  });
+  const recorder = new EndedJobsRecorder({ ...deps, queued: () => dispatcher.wake() }, DEFAULT_RECORDER_SETTINGS);
+  return {
+    keys,
+    start() {
+      recorder.start();
+      dispatcher.start();
+    },
+    async close() {
+      await recorder.close();
+      await dispatcher.close();
+    },
+  };
 }
 
 /** Builds and starts skyrun: store, engine, scheduler, HTTP. */
@@ -170,7 +206,8 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     oidc: config.oidc.issuer ? createOidcVerifier(config.oidc) : undefined,
     clock,
   });
-  const app = await buildApp({ jobs, authenticator, metrics, identities }, {
+  const endedJobs = openEndedJobs(config, { store, scheduling, clock, log });
+  const app = await buildApp({ jobs, authenticator, metrics, identities, accounting: config.accounting, notificationKeys: endedJobs.keys }, {
     log,
     metricsAccess: { bearerToken: scrapeToken, public: config.metrics.public },
     dashboard: {
@@ -181,6 +218,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     ...(tls ? { server: httpsOptions(tls) } : {}),
   });
   await scheduling.start();
+  endedJobs.start();
   images.start();
   const usageRecorder = new UsageRecorder({ store, usage: jobs.usage, clock, onError: (err) => log.warn({ err }, "usage sampling failed") });
   usageRecorder.start();
@@ -200,6 +238,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       await app.close();
       images.close();
       await scheduling.close();
+      await endedJobs.close();
       await store.close();
     },
   };

@@ -14,6 +14,7 @@ from ._version import __version__
 from .auth import CallableToken, OidcClientCredentials, OidcRefreshToken, StaticToken, TokenSource
 from .bulk import run_bulk, run_bulk_async
 from .client import AsyncClient, Client
+from .notifications import verify_notification_signature
 from .errors import (
     ApiError, ClientError, ConnectionError, CredentialsError, InvalidRequestError, ProtocolError, SessionFailedError, SessionRequestError,
     TlsError, UnsupportedError, WaitTimeoutError,
@@ -28,7 +29,7 @@ __all__ = [
     "ApiError", "AsyncClient", "AsyncSession", "BulkOutcome", "BulkResult", "CallableToken", "Client", "ClientError", "ClientSettings",
     "ConnectionError", "CreateFailure", "CreateResult", "CredentialsError", "DONE_STATUSES", "FAILED_STATUSES", "InvalidRequestError",
     "ItemResult", "MissingSession", "OidcClientCredentials", "OidcRefreshToken", "ProtocolError", "RegistryAuth", "RetryPolicy", "ServerInfo",
-    "Session", "SessionEvent", "SessionFailedError", "SessionJson", "SessionRequestError", "SessionSpec", "StaticToken", "TlsError",
+    "Session", "SessionEvent", "verify_notification_signature", "SessionFailedError", "SessionJson", "SessionRequestError", "SessionSpec", "StaticToken", "TlsError",
     "TokenSource", "UnsupportedError", "WaitProgress", "WaitResult", "WaitTimeoutError", "__version__", "has_started_status",
     "is_done_status", "is_failed_status", "load_settings", "parse_event_table", "run_bulk", "run_bulk_async", "settings_path",
 ]

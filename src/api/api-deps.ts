@@ -4,6 +4,8 @@ import type { Authenticator } from "../identity/authenticator.js";
 import type { IdentityGuard } from "../identity/identity-guard.js";
 import type { Principal } from "../identity/principal.js";
 import type { JobServiceDeps } from "../jobs/job-service-deps.js";
+import type { NotificationKeys } from "../jobs/notification-keys.js";
+import type { AccountingSettings } from "../jobs/quota-report.js";
 import type { ApiMetrics } from "./api-metrics.js";
 
 export interface ApiDeps {
@@ -12,6 +14,10 @@ export interface ApiDeps {
   readonly metrics: ApiMetrics;
   /** Refuses new sessions for identities whose numbers collide with another principal's. */
   readonly identities: IdentityGuard;
+  /** Quotas reported by `GET /accounting/quotas` (issue 12). */
+  readonly accounting: AccountingSettings;
+  /** Users' keys for checking their notifications' signatures (issue 12). */
+  readonly notificationKeys: NotificationKeys;
 }
 
 declare module "fastify" {

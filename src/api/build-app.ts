@@ -13,6 +13,9 @@ import { ALLOW_HEADER, ALLOWED_METHODS, clientErrorHandler, isValidHost, methodN
 import { createMetricsGate, type MetricsAccess } from "./metrics-gate.js";
 import { MULTIPART_OPTIONS } from "./multipart-params.js";
 import { REQUEST_LIMITS } from "./request-limits.js";
+import { registerAccountingRoutes } from "./routes/accounting-routes.js";
+import { registerBatchRoutes } from "./routes/batch-routes.js";
+import { registerNotificationRoutes } from "./routes/notification-routes.js";
 import { trackRoutes } from "./route-list.js";
 import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerDashboardIdentityRoute, registerDashboardRoutes, type DashboardOptions } from "./routes/dashboard-routes.js";
@@ -111,6 +114,9 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
       registerStreamRoutes(scope, deps, version, streams);
       registerQueueRoutes(scope, deps, version);
       registerPlatformRoutes(scope, deps);
+      registerAccountingRoutes(scope, deps);
+      registerNotificationRoutes(scope, deps);
+      registerBatchRoutes(scope, deps);
       registerDashboardIdentityRoute(scope);
     }, { prefix: `/skaha/${version}` });
   }

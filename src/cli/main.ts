@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load-config.js";
 import { isAppError } from "../domain/errors.js";
 import { reportIfClientError } from "./client-error-report.js";
+import { registerAccountingCommand } from "./commands/accounting.js";
 import { registerConfigCommand } from "./commands/config.js";
 import { registerContextCommand } from "./commands/context.js";
 import { registerCreateCommand } from "./commands/create.js";
@@ -66,10 +67,12 @@ export function buildProgram(): Command {
   const program = new Command("skyrun")
     .description("skyrun: headless batch jobs on the skaha session API")
     .exitOverride()
+    // Lets `skyrun accounting jobs -o csv` give -o to `jobs`, not to `accounting` (commander needs it on the program too).
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // User commands, on the SDK (the platform CLI's verbs).
   for (const register of [registerCreateCommand, registerPsCommand, registerInfoCommand, registerEventsCommand, registerLogsCommand, registerWaitCommand,
-    registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerImageCommand, registerContextCommand,
+    registerDeleteCommand, registerPruneCommand, registerRenewCommand, registerStatsCommand, registerAccountingCommand, registerImageCommand, registerContextCommand,
     registerLoginCommand, registerConfigCommand, registerVersionCommand,
     // The legacy batch systems' commands, on the translators in batch-files/.
     registerSubmitCommand, registerSubmitDagCommand, registerSbatchCommand]) register(program);

@@ -1,4 +1,8 @@
 import { SKYRUN_JSON_MEDIA_TYPE, type ImageJson, type PlatformStatsJson, type ResourceContextJson, type SessionStatsJson } from "../contracts/platform.js";
+import type { AccountingReportJson, JobHistoryJson, JobHistoryPageJson, QuotaReportJson } from "../contracts/accounting.js";
+import type { BatchJson } from "../contracts/batch.js";
+import type { AccountingQuery, JobHistoryQuery } from "./accounting-queries.js";
+import type { NotificationDeliveryJson, NotificationKeyJson } from "../contracts/notification.js";
 import { parseEventTable, type SessionEventJson } from "../contracts/session-event.js";
 import type { CreatedSessionJson, PublicSessionJson, SessionJson } from "../contracts/session.js";
 import { ApiError, ProtocolError, UnsupportedError, type ClientError } from "./client-error.js";
@@ -308,6 +312,64 @@ export class SkyrunClient {
     return this.getJson<string[]>("repository", {}, o);
   }
 
+  /**
+   * Usage of ended sessions summed by `by` per `period` (skyrun's `/accounting`): yours,
+   * or for an administrator everyone's (or one `user`'s).
+   */
+  async accounting(q: AccountingQuery = {}, o: CallOptions = {}): Promise<AccountingReportJson> {
+    await this.requireSkyrun("Accounting", o);
+    return this.getJson<AccountingReportJson>("accounting", { from: q.from, to: q.to, by: q.by, period: q.period, user: q.user }, o);
+  }
+
+  /** The same report as CSV text (a header row, then one record per row). */
+  async accountingCsv(q: AccountingQuery = {}, o: CallOptions = {}): Promise<string> {
+    await this.requireSkyrun("Accounting", o);
+    return (await this.http.request({ method: "GET", path: "accounting", query: { from: q.from, to: q.to, by: q.by, period: q.period, user: q.user, format: "csv" }, headers: { accept: "text/csv" }, idempotent: true, signal: o.signal })).text;
+  }
+
+  /** Every ended session of the range (the per-job history), all pages read. */
+  async jobHistory(q: JobHistoryQuery = {}, o: CallOptions = {}): Promise<JobHistoryJson[]> {
+    await this.requireSkyrun("Accounting", o);
+    const jobs: JobHistoryJson[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.getJson<JobHistoryPageJson>("accounting/jobs", { from: q.from, to: q.to, user: q.user, limit: q.pageSize === undefined ? undefined : String(q.pageSize), cursor }, o);
+      jobs.push(...page.jobs);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return jobs;
+  }
+
+  /** The per-job history as CSV text, the legacy `condor_history` CSV's fields first. */
+  async jobHistoryCsv(q: JobHistoryQuery = {}, o: CallOptions = {}): Promise<string> {
+    await this.requireSkyrun("Accounting", o);
+    return (await this.http.request({ method: "GET", path: "accounting/jobs", query: { from: q.from, to: q.to, user: q.user, format: "csv" }, headers: { accept: "text/csv" }, idempotent: true, signal: o.signal })).text;
+  }
+
+  /** The month's (`YYYY-MM`, default the current) usage against each configured group or project quota. */
+  async quotas(month?: string, o: CallOptions = {}): Promise<QuotaReportJson> {
+    await this.requireSkyrun("Quotas", o);
+    return this.getJson<QuotaReportJson>("accounting/quotas", { month }, o);
+  }
+
+  /** Your sessions grouped as `condor_q`'s batch view: one row per DAG, set or label value (`groupBy`: `dag`, `set`, `label:<key>`). */
+  async batches(groupBy?: string, o: CallOptions & { all?: boolean } = {}): Promise<BatchJson[]> {
+    await this.requireSkyrun("Batches", o);
+    return this.getJson<BatchJson[]>("batches", { groupBy, ...(o.all ? { all: "true" } : {}) }, o);
+  }
+
+  /** The key your completion notifications are signed with; check them with `verifyNotificationSignature`. */
+  async notificationKey(o: CallOptions = {}): Promise<NotificationKeyJson> {
+    await this.requireSkyrun("Notifications", o);
+    return this.getJson<NotificationKeyJson>("notifications/key", {}, o);
+  }
+
+  /** Your completion notifications, newest first, with what became of each. */
+  async notifications(o: CallOptions = {}): Promise<NotificationDeliveryJson[]> {
+    await this.requireSkyrun("Notifications", o);
+    return this.getJson<NotificationDeliveryJson[]>("notifications", {}, o);
+  }
+
   /** Waits until every session is running or done; see {@link waitForSessions}. */
   async waitFor(ids: string | readonly string[], o: WaitOptions = {}): Promise<WaitResult> {
     return waitForSessions({ list: (signal) => this.list({}, { signal }), info: (id, signal) => this.info(id, { signal }) }, typeof ids === "string" ? [ids] : ids, o);
@@ -325,6 +387,8 @@ export class SkyrunClient {
     return status;
   }
 
+  private requireSkyrun = async (what: string, o: CallOptions): Promise<void> => { if ((await this.server(o)).kind !== "skyrun") throw new UnsupportedError(`${what} is a skyrun extension; this server is the platform's.`); };
+
   private async getJson<T>(path: string, query: HttpCall["query"], o: CallOptions, accept = "application/json"): Promise<T> {
     const call: HttpCall = { method: "GET", path, query, headers: { accept }, idempotent: true, signal: o.signal };
     return parseJson<T>((await this.http.request(call)).text, this.http.url(call));
@@ -333,3 +397,4 @@ export class SkyrunClient {
 
 /** A client for one server; see {@link ClientOptions}. Throws CredentialsError when a certificate file cannot be used. */
 export const createClient = (options: ClientOptions): SkyrunClient => new SkyrunClient(options);
+

@@ -172,6 +172,21 @@ export const ConfigSchema = z.object({
     allowedUrls: z.array(z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s):// URL prefix")).default([]),
     /** Attempts per notification, with exponential backoff from 2 s. */
     maxAttempts: z.number().int().min(1).max(20).default(8),
+    /** The wait after the first failed attempt; doubled after each next one, up to maxBackoffSeconds. */
+    backoffSeconds: z.number().min(0).default(2),
+    maxBackoffSeconds: z.number().min(0).default(600),
+    /** One attempt's limit (connecting and the answer's headers). */
+    requestTimeoutSeconds: z.number().positive().max(300).default(10),
+  }).strict().prefault({}),
+  accounting: z.object({
+    /**
+     * Core-hours per calendar month each group or project may use, reported against what
+     * it used (`GET /accounting/quotas`, `skyrun accounting quotas`); not enforced.
+     */
+    quotas: z.object({
+      groups: z.record(z.string().min(1), z.object({ coreHoursPerMonth: z.number().min(0) }).strict()).default({}),
+      projects: z.record(z.string().min(1), z.object({ coreHoursPerMonth: z.number().min(0) }).strict()).default({}),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   /** The GA4GH TES API (issue 16). */
   tes: z.object({

@@ -73,6 +73,17 @@ export const SessionRequestJsonSchema = z.strictObject({
   maxRunning: z.number().optional(),
   registryAuth: z.boolean().describe("The image needed registry credentials (never shown)."),
 }).meta(extension("what a session was created with, as stored."));
+/** `NotificationStateJson`: a session's notification. */
+export const NotificationStateJsonSchema = z.strictObject({
+  event: z.string().describe("`session.ended` or `set.ended`."),
+  state: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.number(),
+  lastStatus: z.number().optional().describe("The receiver's last HTTP status."),
+  lastError: z.string().optional(),
+  lastAttemptTime: z.string().optional(),
+  nextAttemptTime: z.string().optional().describe("While pending: when it is tried again."),
+  deliveredTime: z.string().optional(),
+}).meta(extension("what became of a session's completion notification."));
 
 /** `SessionJson`: `GET /session`, `GET /session/{id}`. */
 export const SessionJsonSchema = z.strictObject({
@@ -118,6 +129,7 @@ export const SessionJsonSchema = z.strictObject({
   stderr: z.string().optional().meta(extension("where its stderr is written when it ends.")),
   disk: z.number().optional().meta(extension("scratch space asked for, in GB.")),
   notify: z.string().optional().meta(extension("the URL told when it (or its set) ends.")),
+  notification: NotificationStateJsonSchema.optional().meta(extension("`GET /session/{id}` only: what became of the notification to `notify` once it (or its set) ended.")),
   waiting: WaitingJsonSchema.optional().meta(extension("why it waits, in numbers (the words are in `statusMessage`).")),
   updatedTime: z.string().optional().meta(extension("ISO 8601 instant of its last change (what `changedSince` compares).")),
   stateSince: z.string().optional().meta(extension("ISO 8601 instant its current status began.")),

@@ -69,6 +69,8 @@ export interface SessionJson {
   readonly disk?: number;
   /** skyrun: the URL told when it (or its set) ends. */
   readonly notify?: string;
+  /** skyrun, `GET /session/{id}` only: what became of the notification to `notify` once it (or its set) ended. */
+  readonly notification?: NotificationStateJson;
   /** skyrun: why it waits, in numbers (the words are in `statusMessage`). */
   readonly waiting?: WaitingJson;
   /** skyrun: ISO 8601 instant of its last change (what `changedSince` compares). */
@@ -194,3 +196,16 @@ export const isDoneStatus = (status: string): boolean => DONE_STATUSES.some((s) 
 export const isFailedStatus = (status: string): boolean => FAILED_STATUSES.some((s) => s.toLowerCase() === status.toLowerCase());
 /** True once the session has started or ended: Running, Terminating or done. */
 export const hasStartedStatus = (status: string): boolean => /^(running|terminating)$/i.test(status) || isDoneStatus(status);
+
+/** The notification of a session with `notify` (of its set's, for a set): queued, delivered or given up. */
+export interface NotificationStateJson {
+  /** `session.ended` or `set.ended`. */
+  readonly event: string;
+  readonly state: "pending" | "delivered" | "failed";
+  readonly attempts: number;
+  readonly lastStatus?: number;
+  readonly lastError?: string;
+  readonly lastAttemptTime?: string;
+  readonly nextAttemptTime?: string;
+  readonly deliveredTime?: string;
+}

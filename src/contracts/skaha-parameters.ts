@@ -278,3 +278,44 @@ export const STREAM_PARAMETERS = {
 export const STATS_PARAMETERS = {
   history: parameter({ name: "history", allowed: ["true", "false"], extension: true, description: "Add `history`: the CPU and memory readings taken about every 10 s while the session ran." }),
 } as const satisfies Record<string, SkahaParameter>;
+
+/** Bounds of an accounting range: jobs count on the UTC day they ended. */
+const RANGE = {
+  from: parameter({ name: "from", extension: true, example: "2026-11-01", description: "First day (`YYYY-MM-DD`, or an ISO 8601 instant: its UTC day), inclusive; default: the first day of the current month." }),
+  to: parameter({ name: "to", extension: true, example: "2026-11-30", description: "Last day, inclusive (`YYYY-MM-DD` or an ISO 8601 instant); default: today. At most about ten years after `from`." }),
+  user: parameter({ name: "user", extension: true, description: "Administrators: only this user's jobs (default: everyone's). A user may name only themself." }),
+} as const;
+const EXPORT_FORMAT = parameter({ name: "format", allowed: ["json", "csv"], extension: true, description: "`json` (the default) or `csv` (a header row, then one record per row; RFC 4180 quoting)." });
+
+/** `GET /accounting` (skyrun): usage summed by a dimension over periods. */
+export const ACCOUNTING_PARAMETERS = {
+  ...RANGE,
+  by: parameter({ name: "by", extension: true, example: "label:survey", description: "What rows are keyed by: `user` (the default), `group`, `project`, `image`, or `label:<key>` (that label's values; jobs without it under a null key)." }),
+  period: parameter({ name: "period", allowed: ["day", "week", "month", "all"], extension: true, description: "One row per key and `day`, `week` (starting Monday), `month` (the default), or `all` (one per key for the whole range)." }),
+  format: EXPORT_FORMAT,
+} as const satisfies Record<string, SkahaParameter>;
+
+/** `GET /accounting/jobs` (skyrun): the per-job history, paged (JSON) or whole (CSV). */
+export const ACCOUNTING_JOBS_PARAMETERS = {
+  ...RANGE,
+  format: EXPORT_FORMAT,
+  limit: parameter({ name: "limit", extension: true, example: "1000", description: "JSON only: jobs per page, 1 to 10000 (default 1000); the CSV holds the whole range." }),
+  cursor: parameter({ name: "cursor", extension: true, description: "JSON only: the previous page's `nextCursor`." }),
+} as const satisfies Record<string, SkahaParameter>;
+
+/** `GET /accounting/quotas` (skyrun). */
+export const QUOTA_PARAMETERS = {
+  month: parameter({ name: "month", extension: true, example: "2026-11", description: "The month, `YYYY-MM` (UTC); default: the current one." }),
+} as const satisfies Record<string, SkahaParameter>;
+
+/** `GET /notifications` (skyrun). */
+export const NOTIFICATION_LIST_PARAMETERS = {
+  limit: parameter({ name: "limit", extension: true, example: "100", description: "At most this many, newest first: 1 to 1000 (default 100)." }),
+  all: parameter({ name: "all", allowed: ["true", "false"], extension: true, description: "Administrators: everyone's notifications." }),
+} as const satisfies Record<string, SkahaParameter>;
+
+/** `GET /batches` (skyrun). */
+export const BATCH_PARAMETERS = {
+  groupBy: parameter({ name: "groupBy", extension: true, example: "label:survey", description: "`dag` (the default: sessions joined by `dependsOn` as one batch, else their set), `set` (sessions created together), or `label:<key>` (one batch per value)." }),
+  all: parameter({ name: "all", allowed: ["true", "false"], extension: true, description: "Also batches whose sessions have all ended, while one is still in the listing (default: only batches with a session queued or running)." }),
+} as const satisfies Record<string, SkahaParameter>;

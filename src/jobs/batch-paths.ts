@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { invalid } from "../domain/errors.js";
+import { isUnderAllowedPrefix } from "../domain/url-prefix.js";
 import type { Principal } from "../identity/principal.js";
 
 /** The directories on /arc a user's sessions may work in and write to: their home and their groups' projects. */
@@ -38,9 +39,13 @@ export function resolveBatchPaths(principal: Principal, given: { workdir: string
   return { workdir: given.workdir, stdoutPath: resolve("stdout", given.stdout), stderrPath: resolve("stderr", given.stderr) };
 }
 
-/** May a notification go to this URL? Only to prefixes the operator allows (`notifications.allowedUrls`; none by default). */
+/**
+ * May a notification go to this URL? Only under prefixes the operator allows
+ * (`notifications.allowedUrls`; none by default), at a host or path boundary, so
+ * `https://hooks.example.org` does not let `https://hooks.example.org.evil.net` through.
+ */
 export function checkNotifyUrl(url: string | null, allowedPrefixes: readonly string[]): void {
-  if (url === null || allowedPrefixes.some((p) => url.startsWith(p))) return;
+  if (url === null || isUnderAllowedPrefix(url, allowedPrefixes)) return;
   const allowed = allowedPrefixes.length > 0 ? `URLs starting with ${allowedPrefixes.join(", ")}` : "no URL (the operator has allowed none: notifications.allowedUrls)";
   throw invalid(`Invalid value for 'notify': ${url} is not allowed here. Allowed: ${allowed}.`, { parameter: "notify" });
 }

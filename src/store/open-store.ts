@@ -4,6 +4,9 @@ import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
 import { ChangeSequence } from "./change-sequence.js";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
 import { createKyselyTesTaskStore } from "./kysely-tes-task-store.js";
+import { createKyselyAccountingStore } from "./kysely-accounting-store.js";
+import { createKyselyBatchStore } from "./kysely-batch-store.js";
+import { createKyselyNotificationStore } from "./kysely-notification-store.js";
 import { createKyselyTokenStore } from "./kysely-token-store.js";
 import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
@@ -85,6 +88,9 @@ export async function openStore(config: StoreConfig, options: StoreOptions = {})
     tokens: createKyselyTokenStore(db),
     tesTasks: createKyselyTesTaskStore(db),
     usage: createKyselyUsageStore(db),
+    accounting: createKyselyAccountingStore(db, options.clock ?? systemClock),
+    notifications: createKyselyNotificationStore(db),
+    batches: createKyselyBatchStore(db),
     close: () => db.destroy(),
   };
 }

@@ -120,6 +120,81 @@ export interface UserUsageTable {
   core_seconds: number;
   as_of: number;
 }
+/** One ended job, kept past the jobs' retention for accounting (issue 12). */
+export interface JobHistoryTable {
+  job_id: string;
+  owner: string;
+  /** The owner's group names when the job ended, sorted, comma-separated ('' for none). */
+  groups_text: string;
+  /** The /arc/projects directory it worked in ('' for none). */
+  project: string;
+  image: string;
+  name: string;
+  set_id: string | null;
+  cluster_id: string;
+  proc_id: number;
+  submit_seq: number;
+  labels_json: string | null;
+  outcome: string;
+  exit_code: number | null;
+  reason: string | null;
+  attempts: number;
+  queued_at: number;
+  started_at: number | null;
+  finished_at: number;
+  /** UTC day of `finished_at`: floor(ms / 86,400,000). */
+  end_day: number;
+  cores: number;
+  ram_gb: number;
+  disk_gb: number;
+  gpus: number;
+  wall_seconds: number;
+  core_seconds: number;
+  cpu_seconds: number | null;
+  peak_ram_bytes: number | null;
+  executor: string;
+  recorded_at: number;
+}
+/** The figures summed in the daily rollups. */
+export interface UsageSums {
+  jobs: number;
+  failures: number;
+  wall_seconds: number;
+  core_seconds: number;
+  gpu_seconds: number;
+  ram_gb_seconds: number;
+  cpu_seconds: number;
+  sampled_core_seconds: number;
+}
+export interface UsageDailyTable extends UsageSums {
+  day: number;
+  owner: string;
+  groups_text: string;
+  project: string;
+  image: string;
+}
+export interface UsageLabelDailyTable extends UsageSums {
+  label_key: string;
+  day: number;
+  owner: string;
+  label_value: string;
+}
+export interface NotificationOutboxTable {
+  id: string;
+  dedup_key: string;
+  owner: string;
+  url: string;
+  event: string;
+  body: string;
+  state: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  created_at: number;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
 export interface SchemaMigrationsTable {
   version: number;
   applied_at: number;
@@ -147,6 +222,10 @@ export interface Database {
   job_attempts: JobAttemptsTable;
   usage_samples: UsageSamplesTable;
   user_usage: UserUsageTable;
+  job_history: JobHistoryTable;
+  usage_daily: UsageDailyTable;
+  usage_label_daily: UsageLabelDailyTable;
+  notification_outbox: NotificationOutboxTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

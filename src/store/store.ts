@@ -1,6 +1,9 @@
 import type { JobId } from "../domain/ids.js";
 import type { Job, JobState, Throttle } from "../domain/job.js";
 import type { JobEvent, NewJobEvent } from "../domain/job-event.js";
+import type { AccountingStore } from "./accounting-store.js";
+import type { BatchStore } from "./batch-store.js";
+import type { NotificationStore } from "./notification-store.js";
 
 /** Fields of a job that change over its life. `undefined` leaves a field as it is. */
 export interface JobPatch {
@@ -300,5 +303,10 @@ export interface Store {
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
   readonly tesTasks: TesTaskStore;
+  /** Ended jobs' history and usage sums, kept past the jobs' retention (issue 12). */
+  readonly accounting: AccountingStore;
+  /** Completion notifications queued for delivery (issue 12). */
+  readonly notifications: NotificationStore;
+  readonly batches: BatchStore;
   close(): Promise<void>;
 }

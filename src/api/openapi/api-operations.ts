@@ -1,10 +1,11 @@
 import {
   BULK_ACTION_PARAMETER, BULK_PARAMETERS, CREATE_PARAMETERS, EVENT_PARAMETERS, FORMAT_PARAMETER, IMAGE_PARAMETERS, LIST_PARAMETERS, LOG_PARAMETERS,
-  MODIFY_PARAMETERS, REGISTRY_AUTH_HEADER, SELECTOR_PARAMETERS, SESSION_PARAMETERS, STATS_PARAMETERS, STREAM_PARAMETERS, type SkahaHeader, type SkahaParameter,
+  MODIFY_PARAMETERS, REGISTRY_AUTH_HEADER, ACCOUNTING_JOBS_PARAMETERS, ACCOUNTING_PARAMETERS, BATCH_PARAMETERS, NOTIFICATION_LIST_PARAMETERS, QUOTA_PARAMETERS, SELECTOR_PARAMETERS, SESSION_PARAMETERS, STATS_PARAMETERS, STREAM_PARAMETERS, type SkahaHeader, type SkahaParameter,
 } from "../../contracts/skaha-parameters.js";
 import { z } from "zod";
 import type { ResponseSchemaName } from "../../contracts/response-schemas.js";
 import type { ErrorCode } from "../../domain/errors.js";
+import { AccountingReportSchema, BatchSchema, JobHistoryPageSchema, NotificationDeliverySchema, NotificationKeySchema, QuotaReportSchema } from "./accounting-schemas.js";
 
 /**
  * Every operation skyrun serves under /skaha (and /healthz, /metrics), for the OpenAPI
@@ -64,6 +65,7 @@ export interface ApiOperation {
 /** Tags, in the order the interactive page shows them. `Session Management` keeps the platform's anchor `#!/Session_Management/post_session` working. */
 export const TAGS = [
   { name: "Session Management", description: "Headless sessions (batch jobs): create, list, inspect, follow, renew, delete." },
+  { name: "Accounting", description: "skyrun: usage of ended sessions summed by user, group, project, image or label; the per-job history; quotas; completion notifications; batches." },
   { name: "Platform", description: "What sessions may ask for: resource options, images, registries." },
   { name: "Service", description: "Discovery and health: VOSI capabilities and availability, health, metrics." },
   { name: "Documentation", description: "This document and its interactive page." },
@@ -211,6 +213,64 @@ const SESSION_OPERATIONS: readonly ApiOperation[] = [
   },
 ];
 
+const CSV_TEXT = (what: string, example: string): BodySpec => ({ text: `${what}: a header row, then one record per line (RFC 4180).`, example });
+
+const ACCOUNTING_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: "get", path: "/skaha/{version}/accounting", operationId: "get_accounting", tag: "Accounting", access: "user", extension: true,
+    summary: "Usage by user, group, project, image or label",
+    description: "Ended sessions summed per `day`, `week` or `month` (`period`) and key (`by`): jobs, core-, GPU-, RAM- and wall-hours, CPU efficiency, failures, with totals and core-years. A job counts on the UTC day it ended. Users see their own jobs, administrators everyone's (or one user's with `user`). Unknown parameters are a 400.",
+    query: ACCOUNTING_PARAMETERS,
+    refusesUnknown: true,
+    success: { 200: { description: "The report.", content: { "application/json": { json: [{ zod: AccountingReportSchema }] }, "text/csv": CSV_TEXT("The rows", "key,period,jobs,core_hours,gpu_hours,ram_gb_hours,wall_hours,cpu_efficiency,failures\nalice,2026-11-01,12,3.5,0,7,3.5,0.91,1\n") } } },
+    errors: ["VALIDATION_FAILED", ...USER_ERRORS],
+  },
+  {
+    method: "get", path: "/skaha/{version}/accounting/jobs", operationId: "get_accounting_jobs", tag: "Accounting", access: "user", extension: true,
+    summary: "The per-job history",
+    description: "One entry per ended session, kept after the session itself is forgotten, with the legacy `condor_history` CSV's fields (owner, cluster and process ids, queue, start and completion dates, slot time, requested CPUs, memory and disk, memory used, exit code, attempts). JSON pages (`limit`, `cursor`), or the whole range as CSV with `format=csv`.",
+    query: ACCOUNTING_JOBS_PARAMETERS,
+    refusesUnknown: true,
+    success: { 200: { description: "The history.", content: { "application/json": { json: [{ zod: JobHistoryPageSchema }] }, "text/csv": CSV_TEXT("One record per job", "owner,cluster_id,proc_id,job_id,…\nalice,s1a2b3c4,0,k3x9ab1z,…\n") } } },
+    errors: ["VALIDATION_FAILED", ...USER_ERRORS],
+  },
+  {
+    method: "get", path: "/skaha/{version}/accounting/quotas", operationId: "get_accounting_quotas", tag: "Accounting", access: "user", extension: true,
+    summary: "Quotas against usage",
+    description: "Each configured group or project quota (`accounting.quotas`, core-hours per month) the caller belongs to (administrators: all), with the month's core-hours.",
+    query: QUOTA_PARAMETERS,
+    refusesUnknown: true,
+    success: { 200: { description: "The quotas.", content: { "application/json": { json: [{ zod: QuotaReportSchema }] } } } },
+    errors: ["VALIDATION_FAILED", ...USER_ERRORS],
+  },
+  {
+    method: "get", path: "/skaha/{version}/notifications", operationId: "get_notifications", tag: "Accounting", access: "user", extension: true,
+    summary: "Your completion notifications",
+    description: "Each notification queued for a `notify` URL, newest first: pending, delivered or failed, with its attempts and the receiver's last answer.",
+    query: NOTIFICATION_LIST_PARAMETERS,
+    refusesUnknown: true,
+    success: { 200: { description: "The notifications.", content: { "application/json": { json: [{ zod: z.array(NotificationDeliverySchema) }] } } } },
+    errors: ["VALIDATION_FAILED", ...USER_ERRORS],
+  },
+  {
+    method: "get", path: "/skaha/{version}/notifications/key", operationId: "get_notifications_key", tag: "Accounting", access: "user", extension: true,
+    summary: "Your notification signing key",
+    description: "The key of the HMAC-SHA256 in each notification's `x-skyrun-signature` (`t=<unix seconds>,v1=<hex of HMAC(key, \"<t>.<body>\")>`). Answered with `cache-control: no-store`.",
+    refusesUnknown: true,
+    success: { 200: { description: "The key.", content: { "application/json": { json: [{ zod: NotificationKeySchema }] } } } },
+    errors: ["VALIDATION_FAILED", ...USER_ERRORS],
+  },
+  {
+    method: "get", path: "/skaha/{version}/batches", operationId: "get_batches", tag: "Accounting", access: "user", extension: true,
+    summary: "Your sessions as batches",
+    description: "One row per DAG (sessions joined by `dependsOn`), set or label value, with DONE, RUN, IDLE, HOLD and TOTAL counts, as `condor_q`'s batch view.",
+    query: BATCH_PARAMETERS,
+    refusesUnknown: true,
+    success: { 200: { description: "The batches.", content: { "application/json": { json: [{ zod: z.array(BatchSchema) }] } } } },
+    errors: ["VALIDATION_FAILED", ...USER_ERRORS],
+  },
+];
+
 const PLATFORM_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "get", path: "/skaha/{version}/context", operationId: "get_context", tag: "Platform", access: "user", extension: false,
@@ -317,5 +377,5 @@ const DASHBOARD_OPERATIONS: readonly ApiOperation[] = [
 
 /** Every operation, in the order the document lists them. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
-  ...SESSION_OPERATIONS, ...PLATFORM_OPERATIONS, ...SERVICE_OPERATIONS, ...DASHBOARD_OPERATIONS, ...DOCUMENTATION_OPERATIONS, ...PAGE_ASSET_OPERATIONS,
+  ...SESSION_OPERATIONS, ...ACCOUNTING_OPERATIONS, ...PLATFORM_OPERATIONS, ...SERVICE_OPERATIONS, ...DASHBOARD_OPERATIONS, ...DOCUMENTATION_OPERATIONS, ...PAGE_ASSET_OPERATIONS,
 ];

@@ -1,10 +1,10 @@
 import type { ApiVersion } from "../../contracts/api-version.js";
 import { formatInstant } from "../../contracts/instant.js";
-import type { AttemptJson, CreatedSessionJson, PublicSessionJson, SessionJson } from "../../contracts/session.js";
+import type { AttemptJson, CreatedSessionJson, NotificationStateJson, PublicSessionJson, SessionJson } from "../../contracts/session.js";
 import { expiryOf, type Job } from "../../domain/job.js";
 import type { SessionUsage } from "../../domain/session-usage.js";
 import type { WaitExplanation } from "../../domain/wait-explanation.js";
-import type { AttemptRecord } from "../../jobs/session-details.js";
+import type { AttemptRecord, OutboxEntry } from "../../jobs/session-details.js";
 import { stateSinceOf, toSessionRequestJson } from "./session-request.js";
 import { statusOf } from "./session-status.js";
 import { describeWait } from "./wait-presenter.js";
@@ -21,6 +21,21 @@ export interface SessionJsonOptions {
   readonly waiting?: WaitExplanation | undefined;
   /** The ended attempts, for a session shown by itself. */
   readonly attempts?: readonly AttemptRecord[] | undefined;
+  /** Its (or its set's) notification, for a session shown by itself. */
+  readonly notification?: OutboxEntry | undefined;
+}
+
+function notificationJson(e: OutboxEntry): NotificationStateJson {
+  return {
+    event: e.event,
+    state: e.state,
+    attempts: e.attempts,
+    ...(e.lastStatus !== null ? { lastStatus: e.lastStatus } : {}),
+    ...(e.lastError !== null ? { lastError: e.lastError } : {}),
+    ...(e.lastAttemptAt ? { lastAttemptTime: formatInstant(e.lastAttemptAt) } : {}),
+    ...(e.state === "pending" ? { nextAttemptTime: formatInstant(e.nextAttemptAt) } : {}),
+    ...(e.deliveredAt ? { deliveredTime: formatInstant(e.deliveredAt) } : {}),
+  };
 }
 
 /** skyrun's batch fields, each only when it applies. */
@@ -97,6 +112,7 @@ export function toSessionJson(job: Job, version: ApiVersion, options: SessionJso
     ...(job.dependsOn.length > 0 ? { dependsOn: [...job.dependsOn] } : {}),
     ...batchFields(job),
     ...(options.attempts && options.attempts.length > 0 ? { attempts: attemptsJson(job, version, options.attempts) } : {}),
+    ...(options.notification ? { notification: notificationJson(options.notification) } : {}),
     ...(options.waiting ? { waiting: toWaitingJson(options.waiting) } : {}),
     updatedTime: formatInstant(job.updatedAt),
     stateSince: formatInstant(stateSinceOf(job, options.attempts)),

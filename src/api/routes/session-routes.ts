@@ -93,7 +93,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     if (view === "logs") return output.sendLogs(request, reply);
     if (view === "events") return output.sendEvents(request, reply);
     const s = await sessionDetails(d, principalOf(request), request.params.id);
-    return reply.send(toSessionJson(s.job, version, { usage: s.usage, waiting: s.waiting, attempts: s.attempts }));
+    return reply.send(toSessionJson(s.job, version, { usage: s.usage, waiting: s.waiting, attempts: s.attempts, notification: s.notification }));
   });
 
   const output = registerSessionOutputRoutes(app, deps, version);

@@ -39,7 +39,7 @@ export interface WaitingJson {
 }
 
 /** A session with the extensions of the notes. */
-export interface Session extends SessionJson {
+export interface Session extends Omit<SessionJson, "waiting"> {
   readonly labels?: Readonly<Record<string, string>>;
   readonly setId?: string;
   readonly attempt?: number;
@@ -77,7 +77,8 @@ export interface AccountingJson {
   readonly to: string;
   readonly by: string;
   readonly period: string;
-  readonly rows: readonly AccountingRowJson[];
+  /** On the wire a row's key is null for jobs with no group, no project or without the label. */
+  readonly rows: readonly (Omit<AccountingRowJson, "key"> & { readonly key: string | null })[];
 }
 
 /** One line of a bulk action's answer. */

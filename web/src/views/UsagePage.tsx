@@ -34,7 +34,7 @@ export function UsagePage({ place }: { readonly place: Place }) {
     setError(undefined);
     const fromIso = `${from}T00:00:00Z`;
     const toIso = `${to}T23:59:59Z`;
-    getAccounting({ from: fromIso, to: toIso, by, period }).then((a) => { if (!run.stopped) { setRows([...a.rows]); setComputed(false); } }, async (e: unknown) => {
+    getAccounting({ from: fromIso, to: toIso, by, period }).then((a) => { if (!run.stopped) { setRows(a.rows.map((r) => ({ ...r, key: r.key ?? "(none)" }))); setComputed(false); } }, async (e: unknown) => {
       if (run.stopped) return;
       if (!isMissingEndpoint(e)) { setError(e instanceof Error ? e.message : String(e)); return; }
       const { rows: sessions } = await listAllMatching(EMPTY_QUERY, 100_000);
