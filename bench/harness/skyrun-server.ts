@@ -15,6 +15,10 @@ export interface SkyrunServer {
   rssMb(): number;
   /** CPU time (user + system) the server process has used so far, ms. */
   cpuMs(): number;
+  /** When the process was started (performance.now()), to time start-up from. */
+  readonly spawnedAt: number;
+  /** Kills the process with SIGKILL: no shutdown, as a crash. */
+  kill9(): void;
   stop(): Promise<void>;
 }
 
@@ -46,6 +50,7 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
   const port = await freePort({ from: "kernel" });
   // SKYRUN_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each server into DIR (where the time goes).
   const profile = process.env.SKYRUN_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SKYRUN_BENCH_CPU_PROF}`] : [];
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn("node", [...profile, CLI, "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--cores", String(o.cores), "--ram", String(o.ramGB), "--no-tls"], {
     env: { ...process.env, SKYRUN_PODMAN_SOCKET: o.engineSocket, SKYRUN_LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -71,6 +76,8 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
       return Number(kb) / 1024;
     },
     cpuMs: () => processCpuMs(child.pid!),
+    spawnedAt,
+    kill9: () => { child.kill("SIGKILL"); },
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => {
@@ -87,4 +94,12 @@ export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Adds a user to a data directory (the server may be running) and returns a fresh token of theirs. */
+export function addUserToken(dataDir: string, user: string): string {
+  try {
+    cli(["users", "add", user, "--data-dir", dataDir]);
+  } catch { /* already there */ }
+  return cli(["tokens", "create", user, "--data-dir", dataDir]).trim().split("\n").at(-1)!;
 }
