@@ -162,7 +162,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
       prepared.delete(jobId);
       usage.forget(jobId);
       for (const [cid, jid] of jobOfContainer) if (jid === jobId) jobOfContainer.delete(cid);
-      accountFiles.remove(jobId);
+      await accountFiles.remove(jobId);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
       } catch (e) {
