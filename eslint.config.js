@@ -41,6 +41,15 @@ export default defineConfig(
       { group: ["node:*"], message: "web/ runs in the browser" },
     ] }] },
   },
+  // Small rooms (issue 15): no source file over 400 lines, no function or closure over 150.
+  {
+    files: ["src/**/*.ts", "web/src/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.ts", "**/conformance/**"],
+    rules: {
+      "max-lines": ["error", { max: 400, skipBlankLines: false, skipComments: false }],
+      "max-lines-per-function": ["error", { max: 150, skipBlankLines: false, skipComments: false, IIFEs: true }],
+    },
+  },
   // Rows come from two drivers whose runtime types can differ from the declared ones (BIGINT as string).
   { files: ["src/store/**/*.ts"], rules: { "@typescript-eslint/no-unnecessary-type-conversion": "off" } },
   // Every folder under src/ has its rule; main.ts, the composition root, alone may import anything.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import type { DashboardConfigJson, DashboardMeJson } from "./dashboard.js";
 import type { ImageJson, PlatformStatsJson, ResourceContextJson, SessionStatsJson } from "./platform.js";
 import {
-  AttemptJsonSchema, BulkOutcomeJsonSchema, WaitingJsonSchema, CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
+  AttemptJsonSchema, BulkOutcomeJsonSchema, DashboardConfigJsonSchema, DashboardMeJsonSchema, WaitingJsonSchema, CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
   SessionEventJsonSchema, SessionJsonSchema, SessionStatsJsonSchema,
 } from "./response-schemas.js";
 import type { SessionEventJson } from "./session-event.js";
@@ -40,7 +41,9 @@ const noDrift: {
   attempt: NoDrift<typeof AttemptJsonSchema, AttemptJson>;
   waiting: NoDrift<typeof WaitingJsonSchema, WaitingJson>;
   bulkOutcome: NoDrift<typeof BulkOutcomeJsonSchema, BulkOutcomeJson>;
-} = { session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true, attempt: true, waiting: true, bulkOutcome: true };
+  dashboardConfig: NoDrift<typeof DashboardConfigJsonSchema, DashboardConfigJson>;
+  dashboardMe: NoDrift<typeof DashboardMeJsonSchema, DashboardMeJson>;
+} = { session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true, attempt: true, waiting: true, bulkOutcome: true, dashboardConfig: true, dashboardMe: true };
 
 // The checker itself must catch drift, or the assertions above prove nothing.
 interface Shape { readonly a: string; readonly b?: { readonly c?: number } }
@@ -52,7 +55,7 @@ const checkerCatches: [
 
 describe("response schemas and contract types", () => {
   it("describe the same shapes (checked when compiling: this only keeps the assertions in use)", () => {
-    expect(Object.values(noDrift)).toEqual(Array(11).fill(true));
+    expect(Object.values(noDrift)).toEqual(Array(13).fill(true));
     expect(checkerCatches).toEqual([false, false, false]);
   });
 

@@ -148,6 +148,19 @@ export const ImageJsonSchema = z.strictObject({
   digest: z.string(),
 });
 
+/** `DashboardConfigJson`: `GET /dashboard/config`. */
+export const DashboardConfigJsonSchema = z.strictObject({
+  oidc: z.strictObject({ issuer: z.string(), clientId: z.string() }).nullable().describe("The OIDC issuer to log in with and the client id (the tokens' audience), or null without OIDC."),
+}).meta(extension("how the dashboard lets users log in."));
+
+/** `DashboardMeJson`: `GET /dashboard/me`. */
+export const DashboardMeJsonSchema = z.strictObject({
+  user: z.string(),
+  groups: z.array(z.string()).readonly(),
+  isAdmin: z.boolean().describe("Members of the admin group see and act on every user's sessions."),
+  via: z.enum(["token", "x509", "oidc"]).describe("How the caller was recognised."),
+}).meta(extension("who the request's credentials belong to."));
+
 /** `PlatformStatsJson`: `GET /session?view=stats`. */
 export const PlatformStatsJsonSchema = z.strictObject({
   cores: z.strictObject({
@@ -203,6 +216,8 @@ export const RESPONSE_SCHEMAS = {
   PlatformStats: PlatformStatsJsonSchema,
   ResourceContext: ResourceContextJsonSchema,
   Image: ImageJsonSchema,
+  DashboardConfig: DashboardConfigJsonSchema,
+  DashboardMe: DashboardMeJsonSchema,
 } as const;
 
 /** The name of a response schema in the document. */

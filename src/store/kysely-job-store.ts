@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
@@ -7,8 +7,8 @@ import type { JobEvent } from "../domain/job-event.js";
 import { ChangeSequence } from "./change-sequence.js";
 import { applyFilters, applyOrder, countMatching, encodeCursor, sortValueOf } from "./job-query.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
-import type { Database } from "./schema.js";
-import type { AttemptRecord, EventStore, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary, UsageSample } from "./store.js";
+import type { Database, JobsTable } from "./schema.js";
+import type { AttemptRecord, EventStore, JobPage, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary, UsageSample } from "./store.js";
 import { isUniqueViolation } from "./unique-violation.js";
 
 /** Shared by every job without dependencies, so 100,000 queued jobs do not hold 100,000 empty arrays. */
@@ -32,6 +32,38 @@ async function appendEvent(db: Db, jobId: JobId, e: NewJobEvent): Promise<void> 
   const at = e.at.getTime();
   await db.insertInto("job_events").values({ job_id: jobId, type: e.type, reason: e.reason, message: e.message, first_at: at, last_at: at, count: 1 }).execute();
 }
+
+/** One page of a keyset-paged query, with the total before paging and the cursor of the next page. */
+async function pageOf(db: Kysely<Database>, q: JobQuery & { readonly limit: number }): Promise<JobPage> {
+  const field = q.sort?.field ?? "submitted";
+  const [rows, total] = await Promise.all([
+    applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll().limit(q.limit + 1).execute(),
+    countMatching(db, { ...q, cursor: undefined }),
+  ]);
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page.at(-1);
+  return { jobs: page.map(rowToJob), total, nextCursor: more && last ? encodeCursor({ v: sortValueOf(last, field), id: last.id }) : null };
+}
+
+type QueuedRow = Pick<Selectable<JobsTable>, "id" | "owner" | "cores_request" | "ram_request_gb" | "gpus" | "priority" | "submit_seq" | "created_at" | "deadline_seconds" | "depends_on_json" | "throttle_key" | "throttle_max" | "retry_at" | "attempt" | "retries">;
+
+const queuedSummaryOf = (r: QueuedRow): QueuedSummary => ({
+  id: r.id as JobId,
+  owner: r.owner,
+  coresRequest: r.cores_request,
+  ramRequestGB: r.ram_request_gb,
+  gpus: r.gpus,
+  priority: r.priority,
+  submitSeq: Number(r.submit_seq),
+  createdAtMs: Number(r.created_at),
+  deadlineSeconds: r.deadline_seconds,
+  dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
+  throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
+  retryAtMs: Number(r.retry_at ?? 0),
+  attempt: r.attempt,
+  retries: r.retries,
+});
 
 export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobStore {
   const changes = new ChangeSequence(db, clock);
@@ -80,17 +112,7 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       return (await query.execute()).map(rowToJob);
     },
 
-    async page(q) {
-      const field = q.sort?.field ?? "submitted";
-      const [rows, total] = await Promise.all([
-        applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll().limit(q.limit + 1).execute(),
-        countMatching(db, { ...q, cursor: undefined }),
-      ]);
-      const more = rows.length > q.limit;
-      const page = more ? rows.slice(0, q.limit) : rows;
-      const last = page.at(-1);
-      return { jobs: page.map(rowToJob), total, nextCursor: more && last ? encodeCursor({ v: sortValueOf(last, field), id: last.id }) : null };
-    },
+    page: (q) => pageOf(db, q),
 
     lastChangeSeq: () => changes.current(),
 
@@ -124,22 +146,7 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       const rows = await db.selectFrom("jobs")
         .select(["id", "owner", "cores_request", "ram_request_gb", "gpus", "priority", "submit_seq", "created_at", "deadline_seconds", "depends_on_json", "throttle_key", "throttle_max", "retry_at", "attempt", "retries"])
         .where("state", "=", "queued").where("submit_seq", ">", afterSeq).orderBy("submit_seq", "asc").limit(limit).execute();
-      return rows.map((r) => ({
-        id: r.id as JobId,
-        owner: r.owner,
-        coresRequest: r.cores_request,
-        ramRequestGB: r.ram_request_gb,
-        gpus: r.gpus,
-        priority: r.priority,
-        submitSeq: Number(r.submit_seq),
-        createdAtMs: Number(r.created_at),
-        deadlineSeconds: r.deadline_seconds,
-        dependsOn: r.depends_on_json ? (JSON.parse(r.depends_on_json) as JobId[]) : NO_DEPENDENCIES,
-        throttle: r.throttle_key !== null && r.throttle_max !== null ? { key: r.throttle_key, max: r.throttle_max } : null,
-        retryAtMs: Number(r.retry_at ?? 0),
-        attempt: r.attempt,
-        retries: r.retries,
-      }));
+      return rows.map(queuedSummaryOf);
     },
 
     async listActive(): Promise<Job[]> {

@@ -67,6 +67,7 @@ export const TAGS = [
   { name: "Platform", description: "What sessions may ask for: resource options, images, registries." },
   { name: "Service", description: "Discovery and health: VOSI capabilities and availability, health, metrics." },
   { name: "Documentation", description: "This document and its interactive page." },
+  { name: "Dashboard", description: "What the web dashboard at `/` asks beyond the skaha API (docs/dashboard.md)." },
 ] as const;
 
 const USER_ERRORS: readonly ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "IDENTITY_PROVIDER_UNAVAILABLE", "INTERNAL"];
@@ -276,7 +277,24 @@ const PAGE_ASSET_OPERATIONS: readonly ApiOperation[] = PAGE_ASSET_FILES.map((fil
   errors: [],
 }));
 
+const DASHBOARD_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: "get", path: "/skaha/{version}/dashboard/config", operationId: "get_dashboard_config", tag: "Dashboard", access: "public", extension: true,
+    summary: "How to log in",
+    description: "Whether the server accepts OIDC tokens, and from which issuer and client id, so the dashboard can offer that login. Needs no credentials.",
+    success: { 200: { description: "The login settings.", content: { "application/json": { json: [{ ref: "DashboardConfig" }] } } } },
+    errors: [],
+  },
+  {
+    method: "get", path: "/skaha/{version}/dashboard/me", operationId: "get_dashboard_me", tag: "Dashboard", access: "user", extension: true,
+    summary: "Who I am",
+    description: "The user the request's credentials belong to, their groups, whether they administer, and how they were recognised.",
+    success: { 200: { description: "The caller.", content: { "application/json": { json: [{ ref: "DashboardMe" }] } } } },
+    errors: USER_ERRORS,
+  },
+];
+
 /** Every operation, in the order the document lists them. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
-  ...SESSION_OPERATIONS, ...PLATFORM_OPERATIONS, ...SERVICE_OPERATIONS, ...DOCUMENTATION_OPERATIONS, ...PAGE_ASSET_OPERATIONS,
+  ...SESSION_OPERATIONS, ...PLATFORM_OPERATIONS, ...SERVICE_OPERATIONS, ...DASHBOARD_OPERATIONS, ...DOCUMENTATION_OPERATIONS, ...PAGE_ASSET_OPERATIONS,
 ];

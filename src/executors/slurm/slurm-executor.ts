@@ -78,10 +78,11 @@ export function createSlurmExecutor(deps: { log: Logger; clock: Clock }, o: Slur
     async submit(run: RunRequest): Promise<SubmitResult> {
       // Idempotent per job: a run Slurm already has (this process's, an earlier process's, an uncertain sbatch's) is returned.
       const s = uncertain.has(run.jobId) || !watcher.last ? await watcher.snapshot() : watcher.last;
-      const existing = watcher.known(run.jobId)?.slurmId ?? view.rowOf({ jobId: run.jobId, handle: null }, s)?.slurmId;
+      // By this attempt's name: an earlier attempt's ended job must not pass for this one.
+      const existing = watcher.known(run.jobId)?.slurmId ?? view.rowOf({ jobId: run.jobId, handle: null, attempt: run.attempt }, s)?.slurmId;
       const slurmId = existing ?? await submitNew(run);
       if (!existing) log.info({ jobId: run.jobId, slurmId }, "submitted to Slurm");
-      watcher.watch({ jobId: run.jobId, handle: slurmId });
+      watcher.watch({ jobId: run.jobId, handle: slurmId, attempt: run.attempt });
       watcher.wake();
       return { handle: slurmId, startedAt: null };
     },
@@ -91,10 +92,10 @@ export function createSlurmExecutor(deps: { log: Logger; clock: Clock }, o: Slur
       const result = new Map<JobId, RunStatus>();
       for (const ref of runs) {
         const known = watcher.known(ref.jobId);
-        const status = await view.statusOf({ jobId: ref.jobId, handle: ref.handle ?? known?.slurmId ?? null, seenRunning: known?.seenRunning ?? false }, s);
+        const status = await view.statusOf({ jobId: ref.jobId, handle: ref.handle ?? known?.slurmId ?? null, attempt: ref.attempt, seenRunning: known?.seenRunning ?? false }, s);
         result.set(ref.jobId, status);
         if (status.phase === "pending" || status.phase === "running") {
-          watcher.watch({ jobId: ref.jobId, handle: ref.handle ?? view.rowOf(ref, s)?.slurmId ?? null });
+          watcher.watch({ jobId: ref.jobId, handle: ref.handle ?? view.rowOf(ref, s)?.slurmId ?? null, attempt: ref.attempt });
           if (status.phase === "running") watcher.markRunning(ref.jobId);
         }
       }

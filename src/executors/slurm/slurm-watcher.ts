@@ -13,6 +13,8 @@ const WAKE_MS = 100;
 /** What the poll loop knows of a run it watches, to report each change once. */
 interface Watched {
   slurmId: string | null;
+  /** Which attempt of the job: its Slurm job is found by that attempt's name. */
+  readonly attempt: number;
   /** When watching began (ms): a snapshot taken before cannot show the run yet. */
   readonly sinceMs: number;
   seenRunning: boolean;
@@ -71,8 +73,8 @@ export class SlurmWatcher {
   /** Watches a run (or learns its Slurm id); returns what is known of it. */
   watch(ref: RunRef): { slurmId: string | null; seenRunning: boolean } {
     let w = this.watched.get(ref.jobId);
-    if (!w) {
-      w = { slurmId: ref.handle, sinceMs: this.clock.now().getTime(), seenRunning: false, reported: "none", pendingReason: undefined };
+    if (!w || w.attempt !== (ref.attempt ?? 1)) {
+      w = { slurmId: ref.handle, attempt: ref.attempt ?? 1, sinceMs: this.clock.now().getTime(), seenRunning: false, reported: "none", pendingReason: undefined };
       this.watched.set(ref.jobId, w);
     } else if (ref.handle) {
       w.slurmId = ref.handle;
@@ -122,7 +124,7 @@ export class SlurmWatcher {
     const s = await this.snapshot();
     for (const [jobId, w] of [...this.watched]) {
       if (w.sinceMs >= s.at.getTime()) continue; // submitted while squeue ran: next time
-      const ref = { jobId, handle: w.slurmId, seenRunning: w.seenRunning };
+      const ref = { jobId, handle: w.slurmId, attempt: w.attempt, seenRunning: w.seenRunning };
       w.slurmId ??= this.view.rowOf(ref, s)?.slurmId ?? null;
       this.report(jobId, w, await this.view.statusOf(ref, s));
     }

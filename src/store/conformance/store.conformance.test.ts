@@ -150,7 +150,7 @@ describe.each(DRIVERS)("store on %s", (driver) => {
   it("purges finished jobs past retention with their events, and nothing else", async () => {
     await store.jobs.insertMany([job("aaaa0008", { state: "failed", finishedAt: at }), job("aaaa0009")]);
     await store.events.append("aaaa0008" as JobId, { type: "Warning", reason: "Failed", message: "x", at });
-    expect(await store.jobs.purgeFinishedBefore(new Date(at.getTime() + 1), 100)).toEqual(["aaaa0008"]);
+    expect(await store.jobs.purgeFinishedBefore(new Date(at.getTime() + 1), 100)).toEqual([{ id: "aaaa0008", attempts: 1 }]);
     expect(await store.jobs.get("aaaa0008" as JobId)).toBeUndefined();
     expect(await store.events.list("aaaa0008" as JobId)).toEqual([]);
     expect(await store.jobs.get("aaaa0009" as JobId)).toBeDefined();

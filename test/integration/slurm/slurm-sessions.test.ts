@@ -284,3 +284,42 @@ describe("deadlines on Slurm", { timeout: 180_000 }, () => {
     expect(slurmJob(id)).toMatch(/^(\d+ (CANCELLED|COMPLETING) .*)?$/);
   });
 });
+
+// Issue 12 on Slurm: the batch features are the scheduler's and the lifecycle's, so they must hold on this engine too.
+describe("batch work on Slurm", { timeout: 240_000 }, () => {
+  it("retries a failed attempt and keeps each attempt's exit code and log", async () => {
+    const id = await create({ name: "flaky", retries: "1", cmd: "sh", args: "-c 'if [ -f $HOME/slurm-flaky ]; then echo second; else touch $HOME/slurm-flaky; echo first; exit 3; fi'" });
+    const done = await waitFor(id, ["Succeeded", "Failed"], 200_000);
+    expect(done).toMatchObject({ status: "Succeeded", attempt: 2 });
+    expect((done.attempts as { exitCode?: number }[]).map((a) => a.exitCode)).toEqual([3, 0]);
+    expect((await request("GET", `${t.base()}/session/${id}?view=logs&attempt=1`, { token: alice.token })).text).toBe("first\n");
+    expect(await logs(id)).toBe("second\n");
+  });
+
+  it("never runs more than maxRunning of a replica set at once, labels them, and deletes the group in one request", async () => {
+    const r = await request("POST", `${t.base()}/session`, { token: alice.token, form: { name: "throttled", image: DEMO_IMAGE, replicas: "3", maxRunning: "1", label: "run=slurm-t", cmd: "sleep", args: "300" } });
+    expect(r.status, r.text).toBe(200);
+    const ids = r.text.trim().split("\n");
+    await waitFor(ids[0]!, ["Running"]);
+    const listed = (await request("GET", `${t.base()}/session?label=run=slurm-t`, { token: alice.token })).json<SessionJson[]>();
+    expect(listed.map((s) => s.id).sort()).toEqual([...ids].sort());
+    expect(listed.filter((s) => s.status === "Running")).toHaveLength(1);
+    expect(listed.find((s) => s.status === "Pending")?.statusMessage).toMatch(/maxRunning|1 of 1 running/);
+    const bulk = await request("DELETE", `${t.base()}/session?label=run=slurm-t`, { token: alice.token });
+    expect(bulk.status, bulk.text).toBe(200);
+    // The running one is stopped (`terminating`), the waiting ones are deleted at once.
+    const outcomes = new Map(bulk.text.trim().split("\n").map((l) => l.split(" ") as [string, string]));
+    expect(outcomes.get(ids[0]!)).toBe("terminating");
+    expect([outcomes.get(ids[1]!), outcomes.get(ids[2]!)]).toEqual(["deleted", "deleted"]);
+    for (const id of ids) await waitFor(id, ["Failed"]);
+    await waitUntil("Slurm to forget the running one", async () => (/RUNNING|PENDING/.test(slurmJob(ids[0]!)) ? undefined : true));
+  });
+
+  it("writes stdout to the file asked for under /arc, as the user", async () => {
+    const id = await create({ name: "to-file", stdout: "/arc/home/alice/slurm-out.txt", cmd: "echo", args: "on-slurm" });
+    await waitFor(id, ["Succeeded"]);
+    const file = `${t.dataDir}/arc/home/alice/slurm-out.txt`;
+    await waitUntil("the output file", async () => (existsSync(file) ? true : undefined));
+    expect(statSync(file).uid).toBe(20001);
+  });
+});
