@@ -2,7 +2,7 @@
  * skyrun's benchmarks, side by side with the peer a user would pick instead (bare
  * Podman, Slurm), on this machine, in one run:
  *
- *   npm run bench -- [--quick | --smoke] [--out FILE] [--keep]
+ *   npm run bench -- [--quick | --smoke] [--out FILE] [--report FILE] [--keep]
  *
  * The full run writes bench/results/<date>.md and refreshes the table in the README;
  * --out writes the headline figures as JSON. Progress goes to stderr.
@@ -63,7 +63,7 @@ type Figures = Record<string, number>;
 type Key = keyof typeof GOALS;
 
 async function main(argv: string[]): Promise<void> {
-  const o = new Command("bench").option("--quick", "a run under 5 minutes").option("--smoke", "a few jobs per scenario (CI)").option("--out <file>", "write the headline figures as JSON").option("--keep", "keep the scratch directory").parse(argv).opts<{ quick?: boolean; smoke?: boolean; out?: string; keep?: boolean }>();
+  const o = new Command("bench").option("--quick", "a run under 5 minutes").option("--smoke", "a few jobs per scenario (CI)").option("--out <file>", "write the headline figures as JSON").option("--keep", "keep the scratch directory").option("--report <file>", "write the results document (every scenario's details) there, in any mode").parse(argv).opts<{ quick?: boolean; smoke?: boolean; out?: string; keep?: boolean; report?: string }>();
   const mode: BenchMode = o.smoke ? "smoke" : o.quick ? "quick" : "full";
   const root = `/tmp/skyrun-bench-${process.pid}`;
   mkdirSync(root, { recursive: true });
@@ -150,6 +150,7 @@ async function main(argv: string[]): Promise<void> {
   const table = resultsTable(out);
   process.stdout.write(table);
   if (o.out) writeFileSync(o.out, JSON.stringify(Object.fromEntries((Object.keys(GOALS) as Key[]).map((k) => [k, round(out[k], 3)])), null, 2) + "\n");
+  if (o.report) writeFileSync(o.report, document(`${new Date().toISOString().slice(0, 10)} (${mode} run)`, table, sections, minutes));
   if (mode === "full") {
     const date = new Date().toISOString().slice(0, 10);
     writeFileSync(join(ROOT, `bench/results/${date}.md`), document(date, table, sections, minutes));
