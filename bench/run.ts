@@ -191,7 +191,7 @@ function document(date: string, table: string, sections: string[], minutes: numb
     SLURM_SCHEDULING_NOTE, "",
     "## Reproduce", "",
     "```sh", "sudo bash scripts/setup-system.sh --test   # Podman, Slurm, munge", "npm ci && npm run build", "npm run bench            # this document (full run)", "npm run bench -- --quick --out quick.json", "```", "",
-    `The full run took ${round(minutes, 1)} minutes.`, "",
+    `The run took ${round(minutes, 1)} minutes.`, "",
   ].join("\n");
 }
 

@@ -26,7 +26,7 @@ export async function containerPhases(ctx: BenchContext): Promise<ScenarioResult
     details: [
       line("Bridge network (skyrun's default), medians", bridge),
       line("No network, medians", none),
-      `The bridge network costs **${round(bridge.create + bridge.start - none.create - none.start, 0)} ms** of create + start per container (a veth pair, an address, firewall rules); \`local.network: none\` removes it for jobs that need no network.`,
+      `The bridge network's share of create + start (a veth pair, an address, firewall rules): **${round(bridge.create + bridge.start - none.create - none.start, 0)} ms** per container (the difference of medians; noise can make it negative); \`local.network: none\` removes it for jobs that need no network.`,
     ],
   };
 }
