@@ -80,6 +80,7 @@ export default defineConfig(
       { group: ["**/api/**", "**/cli/**", "**/client/**", "**/config/**", "**/scheduler/**", "**/executors/**", "**/store/kysely-*", "**/store/open-store*"], message: "jobs/ reaches scheduling only through scheduling-port.ts, and the store through its interfaces" },
     ] }] },
   },
+  layer(["src/tes/**/*.ts"], ["**/store/**", "**/executors/**", "**/api/**", "**/jobs/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/identity/**", "**/storage/**", "**/images/**", "fastify", "kysely", "node:fs", "node:fs/*", "node:net", "node:http", "node:https", "node:child_process"], "tes/ maps GA4GH TES tasks to sessions and back; pure: it imports only domain/ and contracts/"),
   layer(["src/api/**/*.ts"], ["**/store/kysely-*", "**/store/open-store*", "**/executors/**", "**/scheduler/**", "**/cli/**", "**/client/**", "**/config/**", "**/storage/**", "**/images/**"], "api/ uses jobs/, identity/, contracts/ and domain/; never engines, the scheduler or drivers"),
   {
     files: ["src/client/**/*.ts"],

@@ -26,6 +26,7 @@ import { createImageCatalog } from "./images/image-catalog.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "./identity/secret-box.js";
 import type { JobServiceDeps } from "./jobs/job-service-deps.js";
 import { createCachedUsageReader } from "./jobs/usage-reader.js";
+import { UsageRecorder } from "./jobs/usage-recorder.js";
 import { createSchedulingService } from "./scheduler/scheduling-service.js";
 import { buildRunRequest } from "./scheduler/run-request.js";
 import { createDataLayout } from "./storage/data-layout.js";
@@ -176,10 +177,13 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
       assets: loadDashboardAssets(defaultDashboardDir()),
       oidc: config.oidc.issuer ? { issuer: config.oidc.issuer, clientId: config.oidc.audience } : null,
     },
+    tes: config.tes,
     ...(tls ? { server: httpsOptions(tls) } : {}),
   });
   await scheduling.start();
   images.start();
+  const usageRecorder = new UsageRecorder({ store, usage: jobs.usage, clock, onError: (err) => log.warn({ err }, "usage sampling failed") });
+  usageRecorder.start();
   let url = "";
   if (o.listen !== false) {
     url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -192,6 +196,7 @@ export async function startServer(config: Config, o: StartOptions): Promise<Runn
     tlsCaFile: tls?.generatedCaFile,
     store,
     async close() {
+      usageRecorder.close();
       await app.close();
       images.close();
       await scheduling.close();

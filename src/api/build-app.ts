@@ -1,5 +1,6 @@
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
+import { Gauge } from "prom-client";
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { Logger } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
@@ -18,6 +19,10 @@ import { registerDashboardIdentityRoute, registerDashboardRoutes, type Dashboard
 import { registerOpsRoutes } from "./routes/ops-routes.js";
 import { registerPlatformRoutes } from "./routes/platform-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
+import { OpenStreams, registerStreamRoutes } from "./routes/stream-routes.js";
+import { registerQueueRoutes } from "./routes/queue-routes.js";
+import { registerTesRoutes, TES_PREFIX } from "./routes/tes-routes.js";
+import type { TesSettings } from "../jobs/tes/tes-settings.js";
 
 export interface BuildAppOptions {
   readonly log: Logger;
@@ -27,6 +32,8 @@ export interface BuildAppOptions {
   readonly metricsAccess?: MetricsAccess;
   /** The web dashboard at `/` (issue 17). @defaultValue not served */
   readonly dashboard?: DashboardOptions;
+  /** The GA4GH TES API at /ga4gh/tes/v1 (issue 16). @defaultValue no http(s) inputs, organisation from the request's host */
+  readonly tes?: TesSettings;
 }
 
 const VERSIONS: readonly ApiVersion[] = ["v0", "v1"];
@@ -89,15 +96,29 @@ export async function buildApp(deps: ApiDeps, o: BuildAppOptions): Promise<Fasti
   registerOpsRoutes(app, deps, createMetricsGate(o.metricsAccess ?? {}, authenticate));
   registerDocsRoutes(app, packageJson.version);
   registerDashboardRoutes(app, o.dashboard ?? { assets: undefined, oidc: null });
+  const streams = new OpenStreams();
+  // Open streams never end by themselves: shutdown ends them, and clients resume elsewhere with Last-Event-ID.
+  app.addHook("preClose", async () => streams.closeAll());
+  if (!deps.metrics.registry.getSingleMetric("skyrun_stream_clients")) {
+    new Gauge({ name: "skyrun_stream_clients", help: "Open session streams (GET /stream)", registers: [deps.metrics.registry], collect() { this.set(streams.size); } });
+  }
   for (const version of VERSIONS) {
     await app.register(async (scope) => {
       scope.addHook("onRequest", async (request) => {
         request.principal = await authenticate(request);
       });
       registerSessionRoutes(scope, deps, version);
+      registerStreamRoutes(scope, deps, version, streams);
+      registerQueueRoutes(scope, deps, version);
       registerPlatformRoutes(scope, deps);
       registerDashboardIdentityRoute(scope);
     }, { prefix: `/skaha/${version}` });
   }
+  await app.register(async (scope) => {
+    scope.addHook("onRequest", async (request) => {
+      request.principal = await authenticate(request);
+    });
+    registerTesRoutes(scope, deps, o.tes ?? { allowedInputUrls: [], organizationName: "", organizationUrl: "" }, packageJson.version);
+  }, { prefix: TES_PREFIX });
   return app;
 }

@@ -177,6 +177,14 @@ export const ConfigSchema = z.object({
     /** Attempts per notification, with exponential backoff from 2 s. */
     maxAttempts: z.number().int().min(1).max(20).default(8),
   }).strict().prefault({}),
+  /** The GA4GH TES API (issue 16). */
+  tes: z.object({
+    /** http(s) URL prefixes task inputs may be fetched from (inside the user's container); none by default, so no task makes the site fetch from the network. */
+    allowedInputUrls: z.array(z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s):// URL prefix")).default([]),
+    /** The organisation `GET /service-info` names; empty: "skyrun" at the request's host. */
+    organizationName: z.string().default(""),
+    organizationUrl: z.string().regex(/^(https?:\/\/[^\s]+)?$/, "must be an http(s):// URL").default(""),
+  }).strict().prefault({}),
   metrics: z.object({
     /** A file holding the bearer token a Prometheus scraper sends to /metrics (its credentials_file); empty: administrators only. */
     tokenFile: z.string().default(""),

@@ -1,3 +1,5 @@
+import type { SessionJson } from "./session.js";
+
 /** One resource dimension of `GET /context`: the default and the values a session may ask for. */
 export interface ResourceOptionsJson {
   readonly default?: number;
@@ -60,6 +62,52 @@ export interface SessionStatsJson {
   readonly limitRAMGB: number;
   readonly requestedGPUs: number;
   readonly isFixedResources: boolean;
+  /** skyrun, with `history=true`: the readings taken about every 10 s while it ran, oldest first. */
+  readonly history?: readonly UsageSampleJson[];
+}
+
+/** One reading of a session's CPU and memory (skyrun). */
+export interface UsageSampleJson {
+  /** ISO 8601 instant of the reading. */
+  readonly time: string;
+  readonly cpuCores: number;
+  readonly ramBytes: number;
+}
+
+/** `GET /queue` (skyrun): what the cluster offers and holds, who waits and runs. */
+export interface QueueJson {
+  /** Cores, RAM in GiB and GPUs offered, and what live sessions hold. */
+  readonly capacity: { readonly cores: number; readonly ramGB: number; readonly gpus: number; readonly coresInUse: number; readonly ramInUseGB: number };
+  /** Users with sessions queued or live; other users' details only for administrators. */
+  readonly users: readonly QueueUserJson[];
+  /** The queued sessions waiting longest (non-administrators: their own). */
+  readonly longestWaiting: readonly SessionJson[];
+  /** The running sessions that started first (non-administrators: their own). */
+  readonly oldestRunning: readonly SessionJson[];
+  readonly engine: { readonly kind: string; readonly partition?: string; readonly nodes?: readonly EngineNodeJson[] };
+}
+
+export interface QueueUserJson {
+  readonly user: string;
+  readonly groups?: readonly string[];
+  /** The priority their sessions get (their own or their groups', the highest). */
+  readonly priority?: number;
+  /** Decayed core-hours the fair share counts. */
+  readonly fairShareUsage?: number;
+  readonly queued: number;
+  readonly running: number;
+  /** Cores their live sessions asked for. */
+  readonly coresInUse?: number;
+}
+
+export interface EngineNodeJson {
+  readonly name: string;
+  readonly state: string;
+  readonly cpus: number;
+  readonly cpusAllocated: number;
+  /** GiB. */
+  readonly memoryGB: number;
+  readonly memoryAllocatedGB: number;
 }
 
 /** The response header by which a skyrun server names itself and its version. */

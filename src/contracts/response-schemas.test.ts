@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { DashboardConfigJson, DashboardMeJson } from "./dashboard.js";
-import type { ImageJson, PlatformStatsJson, ResourceContextJson, SessionStatsJson } from "./platform.js";
+import type { EngineNodeJson, ImageJson, PlatformStatsJson, QueueJson, QueueUserJson, ResourceContextJson, SessionStatsJson, UsageSampleJson } from "./platform.js";
 import {
   AttemptJsonSchema, BulkOutcomeJsonSchema, DashboardConfigJsonSchema, DashboardMeJsonSchema, WaitingJsonSchema, CreatedSessionJsonSchema, ImageJsonSchema, PlatformStatsJsonSchema, PublicSessionJsonSchema, ResourceContextJsonSchema,
-  SessionEventJsonSchema, SessionJsonSchema, SessionStatsJsonSchema,
+  SessionEventJsonSchema, SessionJsonSchema, SessionStatsJsonSchema, UsageSampleJsonSchema, QueueJsonSchema, QueueUserJsonSchema, EngineNodeJsonSchema, SessionRequestJsonSchema,
 } from "./response-schemas.js";
 import type { SessionEventJson } from "./session-event.js";
-import type { AttemptJson, BulkOutcomeJson, CreatedSessionJson, PublicSessionJson, SessionJson, WaitingJson } from "./session.js";
+import type { AttemptJson, BulkOutcomeJson, CreatedSessionJson, PublicSessionJson, SessionJson, SessionRequestJson, WaitingJson } from "./session.js";
 
 // The compile-time drift test (STYLE §9, as pg-boss's typeDriftTest): each zod schema
 // and the hand-written type of the same shape must be mutually assignable and have the
@@ -41,9 +41,17 @@ const noDrift: {
   attempt: NoDrift<typeof AttemptJsonSchema, AttemptJson>;
   waiting: NoDrift<typeof WaitingJsonSchema, WaitingJson>;
   bulkOutcome: NoDrift<typeof BulkOutcomeJsonSchema, BulkOutcomeJson>;
+  usageSample: NoDrift<typeof UsageSampleJsonSchema, UsageSampleJson>;
+  queue: NoDrift<typeof QueueJsonSchema, QueueJson>;
+  queueUser: NoDrift<typeof QueueUserJsonSchema, QueueUserJson>;
+  engineNode: NoDrift<typeof EngineNodeJsonSchema, EngineNodeJson>;
+  sessionRequest: NoDrift<typeof SessionRequestJsonSchema, SessionRequestJson>;
   dashboardConfig: NoDrift<typeof DashboardConfigJsonSchema, DashboardConfigJson>;
   dashboardMe: NoDrift<typeof DashboardMeJsonSchema, DashboardMeJson>;
-} = { session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true, attempt: true, waiting: true, bulkOutcome: true, dashboardConfig: true, dashboardMe: true };
+} = {
+  session: true, created: true, publicSession: true, event: true, sessionStats: true, platformStats: true, context: true, image: true, attempt: true, waiting: true, bulkOutcome: true,
+  usageSample: true, queue: true, queueUser: true, engineNode: true, sessionRequest: true, dashboardConfig: true, dashboardMe: true,
+};
 
 // The checker itself must catch drift, or the assertions above prove nothing.
 interface Shape { readonly a: string; readonly b?: { readonly c?: number } }
@@ -55,7 +63,7 @@ const checkerCatches: [
 
 describe("response schemas and contract types", () => {
   it("describe the same shapes (checked when compiling: this only keeps the assertions in use)", () => {
-    expect(Object.values(noDrift)).toEqual(Array(13).fill(true));
+    expect(Object.values(noDrift)).toEqual(Array(18).fill(true));
     expect(checkerCatches).toEqual([false, false, false]);
   });
 

@@ -46,6 +46,34 @@ export const WaitingJsonSchema = z.strictObject({
   attempt: z.number().optional(),
 }).meta(extension("why a session waits, as the scheduling pass decided; the same in words is in `statusMessage`."));
 
+/** `SessionRequestJson`: the create parameters as stored. */
+export const SessionRequestJsonSchema = z.strictObject({
+  image: z.string(),
+  name: z.string(),
+  cmd: z.array(z.string()).readonly().optional().describe("Entrypoint override as argv, when given."),
+  args: z.array(z.string()).readonly().optional().describe("Arguments as argv, when given."),
+  env: z.array(z.string()).readonly().describe("Names of the environment variables given, in order; values are never sent (they may be secrets)."),
+  cores: z.number(),
+  coresLimit: z.number(),
+  ram: z.number().describe("GiB"),
+  ramLimit: z.number().describe("GiB"),
+  gpus: z.number(),
+  fixedResources: z.boolean().describe("Both cores and ram were given."),
+  replicas: z.number(),
+  labels: z.record(z.string(), z.string()).readonly(),
+  retries: z.number(),
+  dependsOn: z.array(z.string()).readonly(),
+  priority: z.number(),
+  walltime: z.number().describe("Seconds it may run after it starts."),
+  workdir: z.string().optional(),
+  stdout: z.string().optional(),
+  stderr: z.string().optional(),
+  disk: z.number().describe("GB of scratch."),
+  notify: z.string().optional(),
+  maxRunning: z.number().optional(),
+  registryAuth: z.boolean().describe("The image needed registry credentials (never shown)."),
+}).meta(extension("what a session was created with, as stored."));
+
 /** `SessionJson`: `GET /session`, `GET /session/{id}`. */
 export const SessionJsonSchema = z.strictObject({
   id: z.string().meta({ description: "The session id: 8 characters, a letter then letters or digits.", examples: ["k3x9ab1z"] }),
@@ -92,6 +120,8 @@ export const SessionJsonSchema = z.strictObject({
   notify: z.string().optional().meta(extension("the URL told when it (or its set) ends.")),
   waiting: WaitingJsonSchema.optional().meta(extension("why it waits, in numbers (the words are in `statusMessage`).")),
   updatedTime: z.string().optional().meta(extension("ISO 8601 instant of its last change (what `changedSince` compares).")),
+  stateSince: z.string().optional().meta(extension("ISO 8601 instant its current status began.")),
+  request: SessionRequestJsonSchema.optional().meta(extension("what it was created with, as stored (environment variable names only; registry credentials never).")),
 }).meta({ description: "A session as the platform describes it: the platform's fields first, in its order, nulls omitted; skyrun's additive fields after `isFixedResources`." });
 
 /** `CreatedSessionJson`: `POST /session` with the JSON opt-in. */
@@ -187,6 +217,13 @@ export const PlatformStatsJsonSchema = z.strictObject({
   }).optional().meta(extension("sessions by state, the queue included.")),
 }).meta({ description: "The platform's allocation and capacity figures." });
 
+/** `UsageSampleJson`: one reading of a session's CPU and memory. */
+export const UsageSampleJsonSchema = z.strictObject({
+  time: z.string().describe("ISO 8601 instant of the reading."),
+  cpuCores: z.number(),
+  ramBytes: z.number(),
+}).meta(extension("one reading of a session's CPU and memory."));
+
 /** `SessionStatsJson`: `GET /session/{id}/stats`. */
 export const SessionStatsJsonSchema = z.strictObject({
   id: z.string(),
@@ -201,7 +238,38 @@ export const SessionStatsJsonSchema = z.strictObject({
   limitRAMGB: z.number(),
   requestedGPUs: z.number(),
   isFixedResources: z.boolean(),
+  history: z.array(UsageSampleJsonSchema).readonly().optional().meta(extension("with `history=true`: the readings taken about every 10 s while it ran, oldest first.")),
 }).meta(extension("what a session asked for and, while it runs, uses (the engine's figures)."));
+
+/** `QueueUserJson`: one user of `GET /queue`. */
+export const QueueUserJsonSchema = z.strictObject({
+  user: z.string(),
+  groups: z.array(z.string()).readonly().optional().describe("Only for the caller and administrators."),
+  priority: z.number().optional().describe("The priority their sessions get; only for the caller and administrators."),
+  fairShareUsage: z.number().optional().describe("Decayed core-hours the fair share counts; only for the caller and administrators."),
+  queued: z.number(),
+  running: z.number(),
+  coresInUse: z.number().optional().describe("Cores their live sessions asked for; only for the caller and administrators."),
+}).meta(extension("a user with sessions queued or live."));
+
+/** `EngineNodeJson`: one node of the engine (Slurm). */
+export const EngineNodeJsonSchema = z.strictObject({
+  name: z.string(),
+  state: z.string(),
+  cpus: z.number(),
+  cpusAllocated: z.number(),
+  memoryGB: z.number().describe("GiB"),
+  memoryAllocatedGB: z.number().describe("GiB"),
+}).meta(extension("one node of the engine, as sinfo lists it."));
+
+/** `QueueJson`: `GET /queue`. */
+export const QueueJsonSchema = z.strictObject({
+  capacity: z.strictObject({ cores: z.number(), ramGB: z.number().describe("GiB"), gpus: z.number(), coresInUse: z.number(), ramInUseGB: z.number().describe("GiB") }),
+  users: z.array(QueueUserJsonSchema).readonly(),
+  longestWaiting: z.array(SessionJsonSchema).readonly().describe("Queued sessions waiting longest (non-administrators: their own)."),
+  oldestRunning: z.array(SessionJsonSchema).readonly().describe("Running sessions that started first (non-administrators: their own)."),
+  engine: z.strictObject({ kind: z.string(), partition: z.string().optional(), nodes: z.array(EngineNodeJsonSchema).readonly().optional() }),
+}).meta(extension("what the cluster offers and holds, who waits and runs."));
 
 /** Every response schema, by the name the OpenAPI document gives it under `components/schemas`. */
 export const RESPONSE_SCHEMAS = {
@@ -213,6 +281,11 @@ export const RESPONSE_SCHEMAS = {
   BulkOutcome: BulkOutcomeJsonSchema,
   SessionEvent: SessionEventJsonSchema,
   SessionStats: SessionStatsJsonSchema,
+  UsageSample: UsageSampleJsonSchema,
+  Queue: QueueJsonSchema,
+  QueueUser: QueueUserJsonSchema,
+  EngineNode: EngineNodeJsonSchema,
+  SessionRequest: SessionRequestJsonSchema,
   PlatformStats: PlatformStatsJsonSchema,
   ResourceContext: ResourceContextJsonSchema,
   Image: ImageJsonSchema,

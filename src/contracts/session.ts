@@ -73,6 +73,46 @@ export interface SessionJson {
   readonly waiting?: WaitingJson;
   /** skyrun: ISO 8601 instant of its last change (what `changedSince` compares). */
   readonly updatedTime?: string;
+  /** skyrun: ISO 8601 instant its current status began. */
+  readonly stateSince?: string;
+  /** skyrun: what it was created with, as stored (environment variable names only, never their values). */
+  readonly request?: SessionRequestJson;
+}
+
+/** The create parameters of a session as stored (skyrun). Registry credentials and environment values are never shown. */
+export interface SessionRequestJson {
+  readonly image: string;
+  readonly name: string;
+  /** Entrypoint override as argv (`cmd`), when given. */
+  readonly cmd?: readonly string[];
+  /** Arguments as argv (`args`), when given. */
+  readonly args?: readonly string[];
+  /** Names of the environment variables given (`env`), in order; their values may be secrets and are never sent. */
+  readonly env: readonly string[];
+  readonly cores: number;
+  readonly coresLimit: number;
+  /** GiB. */
+  readonly ram: number;
+  readonly ramLimit: number;
+  readonly gpus: number;
+  /** True when both cores and ram were given. */
+  readonly fixedResources: boolean;
+  readonly replicas: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly retries: number;
+  readonly dependsOn: readonly string[];
+  readonly priority: number;
+  /** Seconds it may run after it starts. */
+  readonly walltime: number;
+  readonly workdir?: string;
+  readonly stdout?: string;
+  readonly stderr?: string;
+  /** GB of scratch. */
+  readonly disk: number;
+  readonly notify?: string;
+  readonly maxRunning?: number;
+  /** True when the image needed registry credentials (which are never shown). */
+  readonly registryAuth: boolean;
 }
 
 /** What a bulk action (`DELETE /session?label=…`, `POST /session?action=renew&…`) did to one session (skyrun). */

@@ -268,3 +268,13 @@ export const IMAGE_PARAMETERS = {
   type: parameter({ name: "type", allowed: SESSION_TYPES, description: "Only images serving this session type." }),
   refresh: parameter({ name: "refresh", allowed: ["true", "false"], extension: true, description: "Read the registries' catalogs again now instead of the cached list." }),
 } as const satisfies Record<string, SkahaParameter>;
+
+/** `GET /stream` (skyrun): live changes of sessions, as Server-Sent Events. */
+export const STREAM_PARAMETERS = {
+  all: parameter({ name: "all", allowed: ["true", "false"], extension: true, description: "Administrators: every user's sessions, not only their own (anyone else gets 403)." }),
+} as const satisfies Record<string, SkahaParameter>;
+
+/** `GET /session/{id}/stats`. */
+export const STATS_PARAMETERS = {
+  history: parameter({ name: "history", allowed: ["true", "false"], extension: true, description: "Add `history`: the CPU and memory readings taken about every 10 s while the session ran." }),
+} as const satisfies Record<string, SkahaParameter>;

@@ -4,4 +4,6 @@ export interface SessionUsage {
   readonly cpuCores: number;
   /** Resident memory in bytes. */
   readonly ramBytes: number;
+  /** CPU time the run has used since it started, in core-seconds, when the engine counts it (Podman). */
+  readonly cpuSeconds?: number;
 }

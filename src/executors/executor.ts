@@ -135,6 +135,18 @@ export const canListImages = (e: Executor): e is Executor & ImageListing => "lis
 
 /** Optional: an engine that reports its own capacity (Slurm's sinfo). */
 export interface CapacityReport {
-  capacity(): Promise<{ cores: number; ramGB: number; coresAllocated: number; ramAllocatedGB: number }>;
+  capacity(): Promise<{ cores: number; ramGB: number; coresAllocated: number; ramAllocatedGB: number; nodes?: readonly EngineNode[] }>;
+  /** The partition runs go to; undefined for the cluster's default. */
+  readonly partition?: string | undefined;
+}
+
+/** One node of an engine that has several (Slurm), memory in GiB. */
+export interface EngineNode {
+  readonly name: string;
+  readonly state: string;
+  readonly cpus: number;
+  readonly cpusAllocated: number;
+  readonly memoryGB: number;
+  readonly memoryAllocatedGB: number;
 }
 export const canReportCapacity = (e: Executor): e is Executor & CapacityReport => "capacity" in e;

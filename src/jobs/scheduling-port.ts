@@ -10,6 +10,20 @@ export type JobListener = (job: Job) => void;
 export interface CapacitySnapshot {
   readonly total: ResourceAmounts;
   readonly inUse: ResourceAmounts;
+  /** The engine's nodes, when it has several and lists them (Slurm). */
+  readonly nodes?: readonly EngineNodeFigures[];
+  /** The engine's partition runs go to, when one is configured (Slurm). */
+  readonly partition?: string;
+}
+
+/** One node of the engine, memory in GiB. */
+export interface EngineNodeFigures {
+  readonly name: string;
+  readonly state: string;
+  readonly cpus: number;
+  readonly cpusAllocated: number;
+  readonly memoryGB: number;
+  readonly memoryAllocatedGB: number;
 }
 
 /** Live figures of the queue and the runs, in memory: no I/O. */

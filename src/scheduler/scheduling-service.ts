@@ -147,7 +147,10 @@ export function createSchedulingService(d: SchedulingServiceDeps, s: SchedulingS
     async capacity(): Promise<CapacitySnapshot> {
       if (canReportCapacity(d.executor)) {
         const c = await d.executor.capacity();
-        return { total: { cores: c.cores, ramGB: c.ramGB, gpus: s.capacity.gpus }, inUse: { cores: c.coresAllocated, ramGB: c.ramAllocatedGB, gpus: ledger.inUse.gpus } };
+        return {
+          total: { cores: c.cores, ramGB: c.ramGB, gpus: s.capacity.gpus }, inUse: { cores: c.coresAllocated, ramGB: c.ramAllocatedGB, gpus: ledger.inUse.gpus },
+          ...(c.nodes ? { nodes: c.nodes } : {}), ...(d.executor.partition ? { partition: d.executor.partition } : {}),
+        };
       }
       return { total: s.capacity, inUse: ledger.inUse };
     },

@@ -17,6 +17,7 @@ const SORT_COLUMNS: Record<JobSortField, Expression<unknown>> = {
   cores: sql`cores_request`,
   ram: sql`ram_request_gb`,
   submitted: sql`submit_seq`,
+  changed: sql`updated_seq`,
 };
 
 /** Where a page ends: the sort value and id of its last row (opaque to clients). */
@@ -43,7 +44,7 @@ const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function applyFilters(query: JobsQuery, q: JobQuery): JobsQuery {
   let out = query;
   if (q.owner !== undefined) out = out.where("owner", "=", q.owner);
-  if (q.visibleAt !== undefined && q.changedAfter === undefined && q.changedAfterSeq === undefined) out = out.where("visible_until", ">", q.visibleAt.getTime());
+  if (q.visibleAt !== undefined && q.changedAfter === undefined && q.changedAfterSeq === undefined && q.changedUpToSeq === undefined) out = out.where("visible_until", ">", q.visibleAt.getTime());
   if (q.states !== undefined) out = out.where("state", "in", [...q.states]);
   if (q.type !== undefined) out = out.where("type", "=", q.type);
   if (q.arrayId !== undefined) out = out.where("array_id", "=", q.arrayId);
@@ -51,6 +52,7 @@ export function applyFilters(query: JobsQuery, q: JobQuery): JobsQuery {
   if (q.image !== undefined) out = out.where(sql<SqlBool>`image like ${`%${escapeLike(q.image)}%`} escape '\\'`);
   if (q.changedAfter !== undefined) out = out.where("updated_at", ">", q.changedAfter.getTime());
   if (q.changedAfterSeq !== undefined) out = out.where("updated_seq", ">", q.changedAfterSeq);
+  if (q.changedUpToSeq !== undefined) out = out.where("updated_seq", "<=", q.changedUpToSeq);
   if (q.createdFrom !== undefined) out = out.where("created_at", ">=", q.createdFrom.getTime());
   if (q.createdTo !== undefined) out = out.where("created_at", "<", q.createdTo.getTime());
   for (const [key, value] of Object.entries(q.labels ?? {})) {
@@ -74,7 +76,7 @@ export function applyOrder(query: JobsQuery, q: JobQuery): JobsQuery {
 }
 
 /** The sort value of a row, for the next page's cursor. */
-export function sortValueOf(row: { created_at: number; started_at: number | null; finished_at: number | null; name: string; state: string; owner: string; image: string; cores_request: number; ram_request_gb: number; submit_seq: number }, field: JobSortField): string | number {
+export function sortValueOf(row: { created_at: number; started_at: number | null; finished_at: number | null; name: string; state: string; owner: string; image: string; cores_request: number; ram_request_gb: number; submit_seq: number; updated_seq: number }, field: JobSortField): string | number {
   switch (field) {
     case "created": return Number(row.created_at);
     case "started": return Number(row.started_at ?? 0);
@@ -86,6 +88,7 @@ export function sortValueOf(row: { created_at: number; started_at: number | null
     case "cores": return row.cores_request;
     case "ram": return row.ram_request_gb;
     case "submitted": return Number(row.submit_seq);
+    case "changed": return Number(row.updated_seq);
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
-import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { JobId } from "../domain/ids.js";
 import { ACTIVE_STATES, canTransition, HOLDS_CAPACITY, type Job, type JobState } from "../domain/job.js";
@@ -65,34 +64,65 @@ const queuedSummaryOf = (r: QueuedRow): QueuedSummary => ({
   retries: r.retries,
 });
 
-export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobStore {
-  const changes = new ChangeSequence(db, clock);
-  /** Every state or field change gets the next change number and time. */
-  const stamp = async () => {
-    const { first, at } = await changes.take();
-    return { updated_seq: first, updated_at: at };
-  };
+/** Usage readings and the counts by owner: the store's figures for the usage plot, accounting and the queue view. */
+function usageMethods(db: Kysely<Database>): Pick<JobStore, "recordUsage" | "addUsageSamples" | "listUsageSamples" | "activeByOwner"> {
   return {
+    async recordUsage(jobId: JobId, sample: UsageSample, cpuSeconds: number): Promise<void> {
+      // A reading is not a change of the session: no change number, so pollers and streams are not woken every 10 s.
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto("usage_samples").values({ job_id: jobId, at: sample.at.getTime(), cpu_cores: sample.cpuCores, ram_bytes: Math.round(sample.ramBytes) })
+          .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
+        await tx.updateTable("jobs").set({ cpu_seconds: cpuSeconds }).where("id", "=", jobId).execute();
+      });
+    },
+
+    async addUsageSamples(samples): Promise<void> {
+      if (samples.length === 0) return;
+      await db.insertInto("usage_samples").values(samples.map((s) => ({ job_id: s.jobId, at: s.at.getTime(), cpu_cores: s.cpuCores, ram_bytes: s.ramBytes })))
+        .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
+    },
+
+    async listUsageSamples(jobId: JobId): Promise<UsageSample[]> {
+      const rows = await db.selectFrom("usage_samples").selectAll().where("job_id", "=", jobId).orderBy("at", "asc").execute();
+      return rows.map((r) => ({ at: new Date(Number(r.at)), cpuCores: r.cpu_cores, ramBytes: Number(r.ram_bytes) }));
+    },
+
+    async activeByOwner() {
+      const rows = await db.selectFrom("jobs").select(["owner", "state", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>("cores_request").as("cores")])
+        .where("state", "in", [...ACTIVE_STATES]).groupBy(["owner", "state"]).execute();
+      return rows.map((r) => ({ owner: r.owner, state: r.state as JobState, jobs: Number(r.n), cores: Number(r.cores) }));
+    },
+  };
+}
+
+export function createKyselyJobStore(db: Kysely<Database>, changes: ChangeSequence): JobStore {
+  /** Every state or field change gets the next change number and time, settled once the write has ended. */
+  const changing = <T>(write: (stamp: { updated_seq: number; updated_at: number }) => Promise<T>): Promise<T> =>
+    changes.around(1, ({ first, at }) => write({ updated_seq: first, updated_at: at }));
+  return {
+    ...usageMethods(db),
+
     async insertMany(jobs: readonly Job[]): Promise<Job[]> {
       if (jobs.length === 0) return [];
-      const { first } = await changes.take(jobs.length);
-      const stored = jobs.map((j, i) => ({ ...j, updatedSeq: first + i }));
-      const rows = stored.map(jobToRow);
-      const labels = stored.flatMap((j) => Object.entries(j.labels).map(([label_key, label_value]) => ({ job_id: j.id, label_key, label_value })));
-      try {
-        if (rows.length <= INSERT_CHUNK && labels.length === 0) {
-          await db.insertInto("jobs").values(rows).execute(); // one statement is atomic by itself
-        } else {
-          await db.transaction().execute(async (tx) => {
-            for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
-            for (let i = 0; i < labels.length; i += LABEL_CHUNK) await tx.insertInto("job_labels").values(labels.slice(i, i + LABEL_CHUNK)).execute();
-          });
+      return changes.around(jobs.length, async ({ first }) => {
+        const stored = jobs.map((j, i) => ({ ...j, updatedSeq: first + i }));
+        const rows = stored.map(jobToRow);
+        const labels = stored.flatMap((j) => Object.entries(j.labels).map(([label_key, label_value]) => ({ job_id: j.id, label_key, label_value })));
+        try {
+          if (rows.length <= INSERT_CHUNK && labels.length === 0) {
+            await db.insertInto("jobs").values(rows).execute(); // one statement is atomic by itself
+          } else {
+            await db.transaction().execute(async (tx) => {
+              for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto("jobs").values(rows.slice(i, i + INSERT_CHUNK)).execute();
+              for (let i = 0; i < labels.length; i += LABEL_CHUNK) await tx.insertInto("job_labels").values(labels.slice(i, i + LABEL_CHUNK)).execute();
+            });
+          }
+        } catch (e) {
+          if (isUniqueViolation(e)) throw new AppError("CONFLICT", "a job id is already taken", {}, { cause: e });
+          throw e;
         }
-      } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError("CONFLICT", "a job id is already taken", {}, { cause: e });
-        throw e;
-      }
-      return stored;
+        return stored;
+      });
     },
 
     async get(id: JobId): Promise<Job | undefined> {
@@ -114,7 +144,9 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
 
     page: (q) => pageOf(db, q),
 
-    lastChangeSeq: () => changes.current(),
+    lastChangeSeq: async () => changes.current(),
+    settledChangeSeq: async () => changes.settled(),
+    onChange: (listener) => changes.onSettled(listener),
 
     async recordAttempt(jobId: JobId, a: AttemptRecord): Promise<void> {
       await db.insertInto("job_attempts").values({ job_id: jobId, attempt: a.attempt, started_at: a.startedAt?.getTime() ?? null, finished_at: a.finishedAt.getTime(), exit_code: a.exitCode, reason: a.reason })
@@ -124,17 +156,6 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
     async listAttempts(jobId: JobId): Promise<AttemptRecord[]> {
       const rows = await db.selectFrom("job_attempts").selectAll().where("job_id", "=", jobId).orderBy("attempt", "asc").execute();
       return rows.map((r) => ({ attempt: r.attempt, startedAt: r.started_at === null ? null : new Date(Number(r.started_at)), finishedAt: new Date(Number(r.finished_at)), exitCode: r.exit_code, reason: r.reason }));
-    },
-
-    async addUsageSamples(samples): Promise<void> {
-      if (samples.length === 0) return;
-      await db.insertInto("usage_samples").values(samples.map((s) => ({ job_id: s.jobId, at: s.at.getTime(), cpu_cores: s.cpuCores, ram_bytes: s.ramBytes })))
-        .onConflict((oc) => oc.columns(["job_id", "at"]).doNothing()).execute();
-    },
-
-    async listUsageSamples(jobId: JobId): Promise<UsageSample[]> {
-      const rows = await db.selectFrom("usage_samples").selectAll().where("job_id", "=", jobId).orderBy("at", "asc").execute();
-      return rows.map((r) => ({ at: new Date(Number(r.at)), cpuCores: r.cpu_cores, ramBytes: Number(r.ram_bytes) }));
     },
 
     async listLive(): Promise<Job[]> {
@@ -160,27 +181,32 @@ export function createKyselyJobStore(db: Kysely<Database>, clock: Clock): JobSto
       if (illegal.length > 0) {
         throw new AppError("JOB_ILLEGAL_TRANSITION", `session ${id} cannot move from ${illegal.join(", ")} to ${to}`, { jobId: id, from: illegal, to });
       }
-      const apply = async (tx: Db): Promise<Job | undefined> => {
-        const row = await tx.updateTable("jobs").set({ ...patchToRow(patch), state: to, ...(await stamp()) })
-          .where("id", "=", id).where("state", "in", [...from]).returningAll().executeTakeFirst();
-        if (!row) return undefined;
-        if (event) await appendEvent(tx, id, event);
-        return rowToJob(row);
-      };
-      return event ? db.transaction().execute(apply) : apply(db);
+      return changing(async (stamp) => {
+        const apply = async (tx: Db): Promise<Job | undefined> => {
+          const row = await tx.updateTable("jobs").set({ ...patchToRow(patch), state: to, ...stamp })
+            .where("id", "=", id).where("state", "in", [...from]).returningAll().executeTakeFirst();
+          if (!row) return undefined;
+          if (event) await appendEvent(tx, id, event);
+          return rowToJob(row);
+        };
+        return event ? db.transaction().execute(apply) : apply(db);
+      });
     },
 
     async update(id: JobId, patch: JobPatch, event?: NewJobEvent): Promise<Job | undefined> {
-      const apply = async (tx: Db): Promise<Job | undefined> => {
-        const set = patchToRow(patch);
-        const row = Object.keys(set).length > 0
-          ? await tx.updateTable("jobs").set({ ...set, ...(await stamp()) }).where("id", "=", id).returningAll().executeTakeFirst()
-          : await tx.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
-        if (!row) return undefined;
-        if (event) await appendEvent(tx, id, event);
-        return rowToJob(row);
+      const set = patchToRow(patch);
+      const write = async (stamp: { updated_seq: number; updated_at: number } | undefined): Promise<Job | undefined> => {
+        const apply = async (tx: Db): Promise<Job | undefined> => {
+          const row = stamp
+            ? await tx.updateTable("jobs").set({ ...set, ...stamp }).where("id", "=", id).returningAll().executeTakeFirst()
+            : await tx.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+          if (!row) return undefined;
+          if (event) await appendEvent(tx, id, event);
+          return rowToJob(row);
+        };
+        return event ? db.transaction().execute(apply) : apply(db);
       };
-      return event ? db.transaction().execute(apply) : apply(db);
+      return Object.keys(set).length > 0 ? changing(write) : write(undefined);
     },
 
     async purgeFinishedBefore(before: Date, limit: number) {

@@ -1,7 +1,9 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect, PostgresDialect, sql } from "kysely";
+import { ChangeSequence } from "./change-sequence.js";
 import { createKyselyEventStore, createKyselyJobStore } from "./kysely-job-store.js";
+import { createKyselyTesTaskStore } from "./kysely-tes-task-store.js";
 import { createKyselyTokenStore } from "./kysely-token-store.js";
 import { createKyselyUsageStore } from "./kysely-usage-store.js";
 import { createKyselyUserStore } from "./kysely-user-store.js";
@@ -67,18 +69,21 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<
 /** Opens the database, applies pending migrations and returns the store. */
 export async function openStore(config: StoreConfig, options: StoreOptions = {}): Promise<Store> {
   const db = config.driver === "sqlite" ? await openSqlite(config.path) : await openPostgres(config.url, options);
+  let changes: ChangeSequence;
   try {
     await migrate(db, config.driver);
+    changes = await ChangeSequence.load(db, options.clock ?? systemClock);
   } catch (e) {
     await db.destroy();
     throw e;
   }
   return {
     dialect: config.driver,
-    jobs: createKyselyJobStore(db, options.clock ?? systemClock),
+    jobs: createKyselyJobStore(db, changes),
     events: createKyselyEventStore(db),
     users: createKyselyUserStore(db),
     tokens: createKyselyTokenStore(db),
+    tesTasks: createKyselyTesTaskStore(db),
     usage: createKyselyUsageStore(db),
     close: () => db.destroy(),
   };

@@ -125,7 +125,17 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+/** A GA4GH TES task: its document (JSON) and its sessions, comma-separated, in executor order. */
+export interface TesTasksTable {
+  id: string;
+  owner: string;
+  name: string;
+  created_at: number;
+  document: string;
+  job_ids: string;
+}
 export interface Database {
+  tes_tasks: TesTasksTable;
   users: UsersTable;
   posix_groups: PosixGroupsTable;
   group_members: GroupMembersTable;

@@ -41,7 +41,7 @@ export interface QueuedSummary {
 export type { NewJobEvent };
 
 /** What a listing can be sorted by; ties break on the job id. */
-export type JobSortField = "created" | "started" | "ended" | "name" | "state" | "owner" | "image" | "cores" | "ram" | "submitted";
+export type JobSortField = "created" | "started" | "ended" | "name" | "state" | "owner" | "image" | "cores" | "ram" | "submitted" | "changed";
 
 export interface JobQuery {
   readonly owner?: string;
@@ -60,6 +60,8 @@ export interface JobQuery {
   readonly changedAfter?: Date;
   /** Jobs whose last change number is above this one. */
   readonly changedAfterSeq?: number;
+  /** Jobs whose last change number is at most this one. */
+  readonly changedUpToSeq?: number;
   readonly createdFrom?: Date;
   readonly createdTo?: Date;
   /** @defaultValue submission order, oldest first */
@@ -106,6 +108,15 @@ export interface JobStore {
   page(query: JobQuery & { readonly limit: number }): Promise<JobPage>;
   /** The number of the latest change to any job (0 when none): pollers start from it. */
   lastChangeSeq(): Promise<number>;
+  /**
+   * The highest change number at or below which every change has committed: a live view
+   * reads up to it only, as numbers are taken before their writes commit (see ChangeSequence).
+   */
+  settledChangeSeq(): Promise<number>;
+  /** Calls `listener` after each change has committed (or failed); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** Adds a usage reading of a running job and sets its CPU time so far; not a change of the job (no change number). */
+  recordUsage(jobId: JobId, sample: UsageSample, cpuSeconds: number): Promise<void>;
   /** Records an attempt that ended before the job was retried. */
   recordAttempt(jobId: JobId, attempt: AttemptRecord): Promise<void>;
   /** The ended attempts of a job, oldest first (the current attempt is the job itself). */
@@ -139,6 +150,8 @@ export interface JobStore {
   /** The largest submission sequence number used so far (0 when empty). */
   maxSubmitSeq(): Promise<number>;
   countByState(): Promise<Partial<Record<JobState, number>>>;
+  /** Jobs not in a terminal state, counted by owner and state, with the cores they ask for. */
+  activeByOwner(): Promise<{ readonly owner: string; readonly state: JobState; readonly jobs: number; readonly cores: number }[]>;
 }
 
 export interface EventStore {
@@ -252,6 +265,33 @@ export interface UsageStore {
 }
 
 /** The database: one driver behind a few small interfaces. */
+/** A GA4GH TES task as kept: the validated document, and its sessions in executor order. */
+export interface TesTaskRecord {
+  readonly id: string;
+  readonly owner: string;
+  readonly name: string;
+  readonly createdAt: Date;
+  /** The task document as accepted (JSON text of a tesTask without server fields). */
+  readonly document: string;
+  readonly jobIds: readonly JobId[];
+}
+
+export interface TesTaskQuery {
+  readonly owner: string;
+  readonly namePrefix?: string;
+  /** Continue after this task (newest first: older than it). */
+  readonly after?: { readonly createdAt: Date; readonly id: string };
+  readonly limit: number;
+}
+
+/** TES tasks, one owner's at a time. */
+export interface TesTaskStore {
+  insert(task: TesTaskRecord): Promise<void>;
+  get(id: string): Promise<TesTaskRecord | undefined>;
+  /** The owner's tasks, newest first. */
+  list(query: TesTaskQuery): Promise<TesTaskRecord[]>;
+}
+
 export interface Store {
   readonly dialect: "sqlite" | "postgres";
   readonly jobs: JobStore;
@@ -259,5 +299,6 @@ export interface Store {
   readonly users: UserStore;
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
+  readonly tesTasks: TesTaskStore;
   close(): Promise<void>;
 }

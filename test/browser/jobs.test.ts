@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, focusedAttribute, launchChromium, openContext, screenshot } from "../support/browser.js";
+import { startFaultProxy } from "../support/fault-proxy.js";
 import { request, waitUntil, type SessionJson } from "../support/http.js";
 import { DEMO_IMAGE } from "../support/paths.js";
 import { startTestServer, type TestServer, type TestUser } from "../support/test-server.js";
@@ -36,11 +37,11 @@ const waitForStatus = (id: string, statuses: readonly string[]) =>
   waitUntil(`session ${id} to be ${statuses.join(" or ")}`, async () => { const s = await session(id); return statuses.includes(s.status) ? s : undefined; }, 90_000, 250);
 
 /** A logged-in page: the token entered once, as a person does after the 401. */
-async function loggedIn(path = "/jobs"): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+async function loggedIn(path = "/jobs", origin = t.url): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await openContext(browser);
   const page = await context.newPage();
   const errors = collectPageErrors(page);
-  await page.goto(`${t.url}${path}`);
+  await page.goto(`${origin}${path}`);
   await page.getByLabel("API token").fill(alice.token);
   await page.getByRole("button", { name: "Log in", exact: true }).click();
   await page.getByRole("navigation", { name: "Pages" }).waitFor();
@@ -194,22 +195,66 @@ describe("the jobs dashboard (issue 17)", () => {
     await totals.getByRole("row").filter({ hasText: "alice" }).waitFor();
     expect(await page.locator("#usage-summary").innerText()).toMatch(/core-hours from .* by user, per day/);
     await screenshot(page, "usage");
+    // A running session, so that alice is in the queue by user.
+    const [running] = await submit({ name: "on-the-cluster", cmd: "sleep", args: "300" });
+    await waitForStatus(running!, ["Running"]);
     await page.getByRole("link", { name: "Cluster" }).click();
     await page.getByRole("heading", { name: "Cluster and queue" }).waitFor();
     await page.getByRole("img", { name: /Capacity in use over time/ }).waitFor({ timeout: 60_000 });
     await page.getByRole("heading", { name: "Oldest running" }).waitFor();
+    // From GET /queue: alice's own row, with her details (the fallback without /queue has no such table).
+    const byUser = page.getByRole("table", { name: "Queue by user with fair-share standing" });
+    const aliceRow = byUser.getByRole("row").filter({ hasText: "alice" });
+    await aliceRow.waitFor({ timeout: 60_000 });
+    expect(await aliceRow.innerText()).not.toContain("—");
+    await page.getByRole("region", { name: "Oldest running" }).or(page.locator("section")).filter({ hasText: "on-the-cluster" }).first().waitFor({ timeout: 60_000 });
     await screenshot(page, "cluster");
+    await request("DELETE", `${t.base("v1")}/session/${running!}`, { token: alice.token });
     await context.close();
   }, 300_000);
 
   it("shows a session submitted elsewhere, and its end, without reloading", async () => {
     const { context, page } = await loggedIn();
+    // The real stream, not the polling fallback.
+    await page.getByRole("status").filter({ hasText: /^Live$/ }).waitFor({ timeout: 60_000 });
     const [id] = await submit({ name: "arrives-live", cmd: "sleep", args: "3" });
     const row = rows(page, "arrives-live");
     await row.waitFor({ timeout: 60_000 });
     await waitForStatus(id!, ["Completed"]);
     await row.getByText("Completed").waitFor({ timeout: 60_000 });
     await context.close();
+  }, 300_000);
+
+  it("resumes a dropped stream with Last-Event-ID and still shows a change made while it was away", async () => {
+    let holdStreams = false;
+    const proxy = await startFaultProxy({ target: t.url, fault: (req) => (holdStreams && (req.url ?? "").includes("/stream") ? "answer-503" : "forward") });
+    try {
+      const [first] = await submit({ name: "before-drop", cmd: "true" });
+      await waitForStatus(first!, ["Completed"]);
+      const { context, page } = await loggedIn("/jobs", proxy.url);
+      const live = page.getByRole("status").filter({ hasText: /^Live$/ });
+      await live.waitFor({ timeout: 60_000 });
+      await rows(page, "before-drop").waitFor({ timeout: 60_000 });
+      // A change the page has seen, so that it has an event id to resume from.
+      const [seen] = await submit({ name: "seen-live", cmd: "true" });
+      await rows(page, "seen-live").getByText("Completed").waitFor({ timeout: 60_000 });
+      // Drop the stream and keep it down while a session runs and ends.
+      holdStreams = true;
+      expect(proxy.cutOpen()).toBeGreaterThan(0);
+      await page.getByRole("status").filter({ hasText: /Reconnecting/ }).waitFor({ timeout: 60_000 });
+      const [away] = await submit({ name: "while-dropped", cmd: "true" });
+      await waitForStatus(away!, ["Completed"]);
+      holdStreams = false;
+      await live.waitFor({ timeout: 60_000 });
+      await rows(page, "while-dropped").getByText("Completed").waitFor({ timeout: 60_000 });
+      const resumed = proxy.log.filter((l) => l.path.includes("/stream") && l.fault === "forward" && l.headers["last-event-id"] !== undefined);
+      expect(resumed.length).toBeGreaterThan(0);
+      expect(Number(resumed.at(-1)!.headers["last-event-id"])).toBeGreaterThan(0);
+      expect(seen).toBeDefined();
+      await context.close();
+    } finally {
+      await proxy.close();
+    }
   }, 300_000);
 
   it("works with the keyboard alone, in the dark theme", async () => {

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 /** What the proxy does to a request, decided per request. */
 export type Fault = "forward" | "answer-503" | "drop-after-request";
@@ -7,6 +7,8 @@ export interface FaultProxy {
   readonly url: string;
   /** Every request that arrived: method, path, headers and what was done with it. */
   readonly log: { method: string; path: string; fault: Fault; headers: IncomingMessage["headers"] }[];
+  /** Cuts every answer still being sent (a long-lived stream, a followed log) as a dropped connection would; returns how many. */
+  cutOpen(): number;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,10 @@ export interface FaultProxyOptions {
  */
 export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy> {
   const log: FaultProxy["log"] = [];
+  const open = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
+    open.add(res);
+    res.on("close", () => open.delete(res));
     const fault = o.fault?.(req, log.length) ?? "forward";
     log.push({ method: req.method ?? "", path: req.url ?? "", fault, headers: req.headers });
     if (fault === "answer-503") {
@@ -57,6 +62,11 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
   return {
     url: `http://127.0.0.1:${port}`,
     log,
+    cutOpen() {
+      const n = open.size;
+      for (const res of open) res.socket?.destroy();
+      return n;
+    },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -1,6 +1,6 @@
 import {
   BULK_ACTION_PARAMETER, BULK_PARAMETERS, CREATE_PARAMETERS, EVENT_PARAMETERS, FORMAT_PARAMETER, IMAGE_PARAMETERS, LIST_PARAMETERS, LOG_PARAMETERS,
-  MODIFY_PARAMETERS, REGISTRY_AUTH_HEADER, SELECTOR_PARAMETERS, SESSION_PARAMETERS, type SkahaHeader, type SkahaParameter,
+  MODIFY_PARAMETERS, REGISTRY_AUTH_HEADER, SELECTOR_PARAMETERS, SESSION_PARAMETERS, STATS_PARAMETERS, STREAM_PARAMETERS, type SkahaHeader, type SkahaParameter,
 } from "../../contracts/skaha-parameters.js";
 import { z } from "zod";
 import type { ResponseSchemaName } from "../../contracts/response-schemas.js";
@@ -184,9 +184,30 @@ const SESSION_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "get", path: "/skaha/{version}/session/{id}/stats", operationId: "get_session_id_stats", tag: "Session Management", access: "user", extension: true,
     summary: "A session's resources and usage",
-    description: "What it asked for and, while it runs, the cores and RAM in use, from the engine.",
+    description: "What it asked for and, while it runs, the cores and RAM in use, from the engine. With `history=true`, also the readings taken about every 10 s while it ran (kept with the session).",
+    query: STATS_PARAMETERS,
     success: { 200: { description: "The figures.", content: { "application/json": { json: [{ ref: "SessionStats" }] } } } },
     errors: ONE_SESSION_ERRORS,
+  },
+  {
+    method: "get", path: "/skaha/{version}/stream", operationId: "get_stream", tag: "Session Management", access: "user", extension: true,
+    summary: "Live changes of sessions (Server-Sent Events)",
+    description: "Event `session` (data: the session JSON, as `GET /session/{id}`) whenever one of the caller's sessions changes, deletion and end included; administrators with `all=true` get everyone's. Each carries an increasing `id:`; reconnecting with `Last-Event-ID` replays every change after it, or sends event `reset` (reload) when that is unknown or more than 1000 changes back. Event `stats` every 5 s (the `view=stats` JSON); a comment line every 15 s keeps proxies from closing it.",
+    query: STREAM_PARAMETERS,
+    success: {
+      200: {
+        description: "The stream, open until the client or the server leaves.",
+        content: { "text/event-stream": { text: "Server-Sent Events: `session`, `stats`, `reset`.", example: "event: session\nid: 42\ndata: {\"id\":\"k3x9ab1z\",\"status\":\"Running\",…}\n\n" } },
+      },
+    },
+    errors: USER_ERRORS,
+  },
+  {
+    method: "get", path: "/skaha/{version}/queue", operationId: "get_queue", tag: "Session Management", access: "user", extension: true,
+    summary: "The queue and the cluster",
+    description: "Capacity and what live sessions hold; every user with sessions queued or live (other users' groups, priority, fair-share usage and cores only for administrators, as `view=all` shows others only public fields); the longest-waiting and oldest-running sessions (non-administrators: their own); the engine and, on Slurm, its nodes.",
+    success: { 200: { description: "The queue.", content: { "application/json": { json: [{ ref: "Queue" }] } } } },
+    errors: USER_ERRORS,
   },
 ];
 

@@ -22,7 +22,7 @@ export function toPlatformStatsJson(f: PlatformFigures): PlatformStatsJson {
 }
 
 /** `/session/{id}/stats`. */
-export function toSessionStatsJson({ job, usage }: SessionStats, version: ApiVersion): SessionStatsJson {
+export function toSessionStatsJson({ job, usage, history }: SessionStats, version: ApiVersion): SessionStatsJson {
   const r = job.resources;
   return {
     id: job.id,
@@ -37,6 +37,7 @@ export function toSessionStatsJson({ job, usage }: SessionStats, version: ApiVer
     limitRAMGB: r.ramLimitGB,
     requestedGPUs: r.gpus,
     isFixedResources: r.fixed,
+    ...(history ? { history: history.map((h) => ({ time: formatInstant(h.at), cpuCores: Number(h.cpuCores.toFixed(3)), ramBytes: h.ramBytes })) } : {}),
   };
 }
 

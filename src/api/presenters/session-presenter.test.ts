@@ -49,8 +49,21 @@ describe("session JSON", () => {
     expect(Object.keys(toSessionJson(job(), "v1"))).toEqual([
       "id", "userid", "runAsUID", "runAsGID", "supplementalGroups", "image", "type", "status", "name",
       "startTime", "expiryTime", "connectURL", "requestedRAM", "requestedCPUCores", "requestedGPUCores", "isFixedResources",
-      "phase", "exitCode", "endTime", "createdTime", "walltime", "updatedTime",
+      "phase", "exitCode", "endTime", "createdTime", "walltime", "updatedTime", "stateSince", "request",
     ]);
+  });
+
+  it("shows the request as stored with environment names, never their values or registry credentials", () => {
+    const out = toSessionJson(job({ env: [["TOKEN", "s3cret-value"], ["MODE", "fast"]], command: ["python"], args: ["run.py", "--n", "3"], sealedRegistryAuth: "sealed:abc" }), "v1");
+    expect(out.request).toMatchObject({ cmd: ["python"], args: ["run.py", "--n", "3"], env: ["TOKEN", "MODE"], cores: 1.5, registryAuth: true, replicas: 1 });
+    expect(JSON.stringify(out)).not.toContain("s3cret-value");
+    expect(JSON.stringify(out)).not.toContain("sealed:abc");
+  });
+
+  it("dates the current status: pending from submission, running from start, ended from the end", () => {
+    expect(toSessionJson(job({ state: "queued", startedAt: null, finishedAt: null }), "v1").stateSince).toBe("2026-07-01T12:00:00Z");
+    expect(toSessionJson(job({ state: "running", finishedAt: null }), "v1").stateSince).toBe("2026-07-01T12:34:00Z");
+    expect(toSessionJson(job(), "v1").stateSince).toBe("2026-07-01T12:40:00Z");
   });
 
   it("omits what is null: a pending flexible job has no startTime, expiry, exit code or requests", () => {

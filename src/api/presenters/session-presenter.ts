@@ -5,6 +5,7 @@ import { expiryOf, type Job } from "../../domain/job.js";
 import type { SessionUsage } from "../../domain/session-usage.js";
 import type { WaitExplanation } from "../../domain/wait-explanation.js";
 import type { AttemptRecord } from "../../jobs/session-details.js";
+import { stateSinceOf, toSessionRequestJson } from "./session-request.js";
 import { statusOf } from "./session-status.js";
 import { describeWait } from "./wait-presenter.js";
 import { toWaitingJson } from "./waiting-json.js";
@@ -98,6 +99,8 @@ export function toSessionJson(job: Job, version: ApiVersion, options: SessionJso
     ...(options.attempts && options.attempts.length > 0 ? { attempts: attemptsJson(job, version, options.attempts) } : {}),
     ...(options.waiting ? { waiting: toWaitingJson(options.waiting) } : {}),
     updatedTime: formatInstant(job.updatedAt),
+    stateSince: formatInstant(stateSinceOf(job, options.attempts)),
+    request: toSessionRequestJson(job),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiVersion } from "../../contracts/api-version.js";
-import { LOG_PARAMETERS } from "../../contracts/skaha-parameters.js";
+import { LOG_PARAMETERS, STATS_PARAMETERS } from "../../contracts/skaha-parameters.js";
 import { formatEventTable } from "../../contracts/session-event.js";
 import { sessionEvents } from "../../jobs/session-events.js";
 import { sessionLogs } from "../../jobs/session-logs.js";
@@ -42,6 +42,9 @@ export function registerSessionOutputRoutes(app: FastifyInstance, deps: ApiDeps,
 
   app.get("/session/:id/logs", sendLogs);
   app.get("/session/:id/events", sendEvents);
-  app.get("/session/:id/stats", async (request: IdRequest, reply) => reply.send(toSessionStatsJson(await sessionStats(d, principalOf(request), request.params.id), version)));
+  app.get("/session/:id/stats", async (request: IdRequest, reply) => {
+    const stats = await sessionStats(d, principalOf(request), request.params.id, { history: flagParam(request, STATS_PARAMETERS.history) });
+    return reply.send(toSessionStatsJson(stats, version));
+  });
   return { sendLogs, sendEvents };
 }

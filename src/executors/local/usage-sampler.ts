@@ -46,7 +46,7 @@ export class UsageSampler {
       const started = await this.inspection.startOf(jobId);
       cores = started && atMs > started.getTime() ? coresBetween({ cpuNs: 0, atMs: started.getTime() }, current) : 0;
     }
-    return { cpuCores: cores, ramBytes: engineMay(stats.memory_stats.usage) ?? 0 };
+    return { cpuCores: cores, ramBytes: engineMay(stats.memory_stats.usage) ?? 0, cpuSeconds: current.cpuNs / 1e9 };
   }
 
   forget(jobId: JobId): void {

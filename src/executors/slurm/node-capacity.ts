@@ -1,12 +1,24 @@
 /** The `sinfo --Node --Format` that `parseNodeCapacity` reads: one node per line, `|`-separated. */
 export const SINFO_FORMAT = "NodeList:|,CPUsState:|,Memory:|,AllocMem:|,StateLong:|";
 
-/** Cluster capacity in the units of the stats view: cores and GiB. */
+/** One node as sinfo lists it, memory in GiB. */
+export interface NodeCapacity {
+  readonly name: string;
+  /** Slurm's long state word (`idle`, `mixed`, `allocated`, `down*`, …). */
+  readonly state: string;
+  readonly cpus: number;
+  readonly cpusAllocated: number;
+  readonly memoryGB: number;
+  readonly memoryAllocatedGB: number;
+}
+
+/** Cluster capacity in the units of the stats view: cores and GiB; and every node listed, usable or not. */
 export interface ClusterCapacity {
   readonly cores: number;
   readonly ramGB: number;
   readonly coresAllocated: number;
   readonly ramAllocatedGB: number;
+  readonly nodes: readonly NodeCapacity[];
 }
 
 /** Node states that offer nothing to new jobs. A trailing `*` means the node does not respond. */
@@ -27,17 +39,19 @@ export function parseNodeCapacity(output: string): ClusterCapacity {
   let ramMiB = 0;
   let coresAllocated = 0;
   let ramAllocatedMiB = 0;
+  const gib = (m: number) => Math.round((m / 1024) * 1000) / 1000;
+  const nodes: NodeCapacity[] = [];
   for (const line of output.split("\n")) {
     const [node, cpus, memory, allocMem, state] = line.trim().split("|");
     if (!node || !cpus || seen.has(node)) continue;
     seen.add(node);
-    if (UNUSABLE.test((state ?? "").trim())) continue;
     const [allocated, , , total] = cpus.split("/").map(Number);
+    nodes.push({ name: node.trim(), state: (state ?? "").trim(), cpus: Number.isFinite(total) ? total! : 0, cpusAllocated: Number.isFinite(allocated) ? allocated! : 0, memoryGB: gib(mib(memory)), memoryAllocatedGB: gib(mib(allocMem)) });
+    if (UNUSABLE.test((state ?? "").trim())) continue;
     cores += Number.isFinite(total) ? total! : 0;
     coresAllocated += Number.isFinite(allocated) ? allocated! : 0;
     ramMiB += mib(memory);
     ramAllocatedMiB += mib(allocMem);
   }
-  const gib = (m: number) => Math.round((m / 1024) * 1000) / 1000;
-  return { cores, ramGB: gib(ramMiB), coresAllocated, ramAllocatedGB: gib(ramAllocatedMiB) };
+  return { cores, ramGB: gib(ramMiB), coresAllocated, ramAllocatedGB: gib(ramAllocatedMiB), nodes };
 }

@@ -129,6 +129,8 @@ export function createSlurmExecutor(deps: { log: Logger; clock: Clock }, o: Slur
       if (r.code !== 0 && !JOB_GONE.test(r.stderr)) throw toExecutorError(`extending the time limit of job ${id}`, r);
     },
 
+    partition: o.partition || undefined,
+
     async capacity(): Promise<ClusterCapacity> {
       const r = await slurm("sinfo", ["--noheader", "--Node", `--Format=${SINFO_FORMAT}`, ...(o.partition ? [`--partition=${o.partition}`] : [])]);
       if (r.code !== 0) throw toExecutorError("reading node capacity", r);

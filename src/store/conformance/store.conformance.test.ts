@@ -5,6 +5,7 @@ import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../domain/j
 import type { Store } from "../store.js";
 import { openStore } from "../open-store.js";
 import { DRIVERS, freshStore, persistentTarget } from "./store-factory.js";
+import { changesAfter, MAX_REPLAY, resumePoint } from "../../jobs/session-changes.js";
 
 let seq = 0;
 const job = (id: string, over: Partial<Job> = {}): Job => ({
@@ -219,6 +220,22 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     }
   });
 
+  it("numbers the first change after reopening, made inside a transaction, after every stored one (a restart's first event)", async () => {
+    const target = await persistentTarget(driver);
+    const first = await openStore(target.config, target.options);
+    const [stored] = await first.jobs.insertMany([job("aaaa0101", { state: "running" })]);
+    await first.close();
+    const reopened = await openStore(target.config, target.options);
+    try {
+      // A transition with an event runs in a transaction; on SQLite's one connection a lazy read of the sequence would wait for ever.
+      const moved = await reopened.jobs.transition("aaaa0101" as JobId, ["running"], "succeeded", { exitCode: 0 }, { type: "Normal", reason: "Completed", message: "done", at: new Date() });
+      expect(moved!.updatedSeq).toBeGreaterThan(stored!.updatedSeq);
+      expect(await reopened.jobs.lastChangeSeq()).toBe(moved!.updatedSeq);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("finds a user by token hash until the token is revoked or the user removed", async () => {
     await store.users.add({ name: "alice", uid: 10001, groups: [] });
     await store.tokens.create("0123abcd", "alice", "h1", "laptop");
@@ -237,6 +254,59 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     const byUser = new Map((await store.usage.load()).map((r) => [r.user, r]));
     expect(byUser.get("alice")).toEqual({ user: "alice", coreSeconds: 12.5, asOf: new Date(at.getTime() + 1000) });
     expect(byUser.get("bob")?.coreSeconds).toBe(5);
+  });
+
+  it("tells live views after each committed change, and lists changes in change order up to a number", async () => {
+    let told = 0;
+    const stop = store.jobs.onChange(() => { told++; });
+    const [a, b] = await store.jobs.insertMany([job("chg00001"), job("chg00002", { owner: { username: "bob", uid: 10002, gid: 10002, groups: [] } })]);
+    expect(told).toBe(1);
+    const moved = await store.jobs.transition(a!.id, ["queued"], "starting");
+    expect(told).toBe(2);
+    stop();
+    expect(await store.jobs.settledChangeSeq()).toBe(moved!.updatedSeq);
+    const upToB = await store.jobs.list({ changedAfterSeq: 0, changedUpToSeq: b!.updatedSeq, sort: { field: "changed", descending: false } });
+    expect(upToB.map((j) => j.id)).toEqual([b!.id]); // a changed again later, so it is past that number now
+    const all = await store.jobs.list({ changedAfterSeq: 0, sort: { field: "changed", descending: false } });
+    expect(all.map((j) => j.id)).toEqual([b!.id, a!.id]);
+  });
+
+  it("records usage readings and the CPU time without counting them as changes", async () => {
+    const [a] = await store.jobs.insertMany([job("use00001")]);
+    await store.jobs.recordUsage(a!.id, { at, cpuCores: 0.5, ramBytes: 1_000_000 }, 12.5);
+    await store.jobs.recordUsage(a!.id, { at: new Date(at.getTime() + 10_000), cpuCores: 1, ramBytes: 2_000_000 }, 22.5);
+    const after = await store.jobs.get(a!.id);
+    expect(after?.cpuSeconds).toBe(22.5);
+    expect(after?.updatedSeq).toBe(a!.updatedSeq);
+    expect(await store.jobs.listUsageSamples(a!.id)).toEqual([
+      { at, cpuCores: 0.5, ramBytes: 1_000_000 },
+      { at: new Date(at.getTime() + 10_000), cpuCores: 1, ramBytes: 2_000_000 },
+    ]);
+  });
+
+  it("counts active jobs by owner and state, with the cores they ask for", async () => {
+    const bob = { username: "bob", uid: 10002, gid: 10002, groups: [] };
+    await store.jobs.insertMany([job("own00001"), job("own00002"), job("own00003", { owner: bob, state: "running" }), job("own00004", { owner: bob, state: "succeeded" })]);
+    const rows = await store.jobs.activeByOwner();
+    expect(rows).toHaveLength(2);
+    expect(rows).toContainEqual({ owner: "alice", state: "queued", jobs: 2, cores: 1 });
+    expect(rows).toContainEqual({ owner: "bob", state: "running", jobs: 1, cores: 0.5 });
+  });
+
+  it("resumes a live view after its last change, or resets it when that is unknown or too far back", async () => {
+    const [first] = await store.jobs.insertMany([job("res00001")]);
+    const mine = { owner: "alice" };
+    expect(await resumePoint({ store }, mine, String(first!.updatedSeq - 1))).toEqual({ cursor: first!.updatedSeq - 1, reset: false });
+    expect((await changesAfter({ store }, mine, first!.updatedSeq - 1)).jobs.map((j) => j.id)).toEqual([first!.id]);
+    expect((await changesAfter({ store }, { owner: "bob" }, first!.updatedSeq - 1)).jobs).toEqual([]);
+    const now = await store.jobs.settledChangeSeq();
+    expect(await resumePoint({ store }, mine, "not-a-number")).toEqual({ cursor: now, reset: true });
+    expect(await resumePoint({ store }, mine, String(now + 50))).toEqual({ cursor: now, reset: true });
+    await store.jobs.insertMany(Array.from({ length: MAX_REPLAY + 5 }, (_, i) => job(`res1${String(i).padStart(4, "0")}`)));
+    const later = await store.jobs.settledChangeSeq();
+    expect(await resumePoint({ store }, mine, String(first!.updatedSeq))).toEqual({ cursor: later, reset: true });
+    // Another user's changes do not make alice's resume too far back.
+    expect(await resumePoint({ store }, { owner: "bob" }, String(first!.updatedSeq))).toEqual({ cursor: first!.updatedSeq, reset: false });
   });
 
   it("refuses to start on a database migrated by a newer skyrun", async () => {

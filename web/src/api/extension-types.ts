@@ -4,7 +4,7 @@
  * carries them. Every field is optional: the app works against a server without them
  * and switches each feature on when the server answers it.
  */
-import type { PlatformStatsJson, SessionStatsJson } from "../../../src/contracts/platform.js";
+import type { EngineNodeJson, PlatformStatsJson, QueueJson, QueueUserJson, SessionStatsJson, UsageSampleJson } from "../../../src/contracts/platform.js";
 import type { SessionJson } from "../../../src/contracts/session.js";
 
 export interface AttemptJson {
@@ -17,9 +17,9 @@ export interface AttemptJson {
 }
 
 export interface ResourceAmounts {
-  readonly cores?: number;
-  readonly ramGB?: number;
-  readonly gpus?: number;
+  readonly cores: number;
+  readonly ramGB: number;
+  readonly gpus: number;
 }
 
 /** Why a session waits, in numbers. */
@@ -51,42 +51,14 @@ export interface Session extends SessionJson {
   readonly waiting?: WaitingJson;
 }
 
-export interface StatsSample {
-  readonly time: string;
-  readonly cpuCores: number;
-  readonly ramBytes: number;
-}
+/** The server's shapes for the usage history and the queue (src/contracts/platform.ts). */
+export type StatsSample = UsageSampleJson;
 
 export interface SessionStatsWithHistory extends SessionStatsJson {
   readonly history?: readonly StatsSample[];
 }
 
-export interface QueueUserJson {
-  readonly user: string;
-  readonly groups: readonly string[];
-  readonly priority: number;
-  readonly fairShareUsage: number;
-  readonly queued: number;
-  readonly running: number;
-  readonly coresInUse: number;
-}
-
-export interface EngineNodeJson {
-  readonly name: string;
-  readonly state: string;
-  readonly cpus: number;
-  readonly cpusAllocated: number;
-  readonly memoryGB: number;
-  readonly memoryAllocatedGB: number;
-}
-
-export interface QueueJson {
-  readonly capacity: { readonly cores: number; readonly ramGB: number; readonly gpus: number; readonly coresInUse: number; readonly ramInUseGB: number };
-  readonly users: readonly QueueUserJson[];
-  readonly longestWaiting: readonly Session[];
-  readonly oldestRunning: readonly Session[];
-  readonly engine: { readonly kind: string; readonly partition?: string; readonly nodes?: readonly EngineNodeJson[] };
-}
+export type { EngineNodeJson, QueueJson, QueueUserJson };
 
 export interface AccountingRowJson {
   readonly key: string;

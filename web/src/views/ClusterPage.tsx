@@ -13,6 +13,9 @@ import { formatDuration, formatNumber, formatTime } from "../format.js";
 import { liveStore, useLive } from "../state/live-store.js";
 import { EMPTY_QUERY } from "../state/session-query.js";
 
+/** Another user's details the server shows only to administrators. */
+const HIDDEN = "—";
+
 function SessionList({ title, sessions, since, onOpen }: { title: string; sessions: readonly Session[]; since: "createdTime" | "startTime"; onOpen: (id: string) => void }) {
   const now = Date.now();
   return (
@@ -92,7 +95,7 @@ export function ClusterPage({ onOpen }: { onOpen: (id: string) => void }) {
             <thead><tr><th scope="col">User</th><th scope="col">Groups</th><th scope="col" class="num">Priority</th><th scope="col" class="num">Fair-share usage</th><th scope="col" class="num">Queued</th><th scope="col" class="num">Running</th><th scope="col" class="num">Cores in use</th></tr></thead>
             <tbody>
               {queue.users.map((u) => (
-                <tr key={u.user}><td>{u.user}</td><td>{u.groups.join(", ")}</td><td class="num">{u.priority}</td><td class="num">{formatNumber(u.fairShareUsage, 2)}</td><td class="num">{u.queued}</td><td class="num">{u.running}</td><td class="num">{formatNumber(u.coresInUse, 2)}</td></tr>
+                <tr key={u.user}><td>{u.user}</td><td>{u.groups?.join(", ") ?? HIDDEN}</td><td class="num">{u.priority ?? HIDDEN}</td><td class="num">{u.fairShareUsage === undefined ? HIDDEN : formatNumber(u.fairShareUsage, 2)}</td><td class="num">{u.queued}</td><td class="num">{u.running}</td><td class="num">{u.coresInUse === undefined ? HIDDEN : formatNumber(u.coresInUse, 2)}</td></tr>
               ))}
             </tbody>
           </table>

@@ -3,7 +3,7 @@ import type { ResourceAmounts, Session } from "../api/extension-types.js";
 import { formatNumber } from "../format.js";
 
 const amounts = (a: ResourceAmounts | undefined): string =>
-  a ? [a.cores !== undefined ? `${formatNumber(a.cores, 3)} cores` : "", a.ramGB !== undefined ? `${formatNumber(a.ramGB, 2)} GB RAM` : "", a.gpus ? `${a.gpus} GPUs` : ""].filter((s) => s !== "").join(", ") : "";
+  a ? [`${formatNumber(a.cores, 3)} cores`, `${formatNumber(a.ramGB, 2)} GB RAM`, a.gpus ? `${a.gpus} GPUs` : ""].filter((s) => s !== "").join(", ") : "";
 
 const KIND_WORDS: Record<string, string> = {
   capacity: "Waiting for free capacity",
