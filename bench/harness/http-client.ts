@@ -8,12 +8,14 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
 
-  send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  /** One request; with `timeoutMs`, rejects with a `TimeoutError` when no answer came in time. */
+  send(method: string, path: string, body?: string, headers: Record<string, string> = {}, timeoutMs?: number): Promise<{ status: number; text: string }> {
     const url = new URL(path, this.baseUrl);
     return new Promise((resolve, reject) => {
       const req = request(url, {
         method,
         agent: this.agent,
+        ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
         headers: {
           authorization: `Bearer ${this.token}`,
           ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } : {}),
@@ -26,6 +28,7 @@ export class HttpClient {
         res.on("error", reject);
       });
       req.on("error", reject);
+      req.on("timeout", () => req.destroy(new TimeoutError(`${method} ${path}: no answer in ${timeoutMs} ms`)));
       if (body !== undefined) req.write(body);
       req.end();
     });
@@ -63,4 +66,9 @@ export async function runConcurrently(total: number, concurrency: number, task: 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return latencies;
+}
+
+/** A request that got no answer within its deadline. */
+export class TimeoutError extends Error {
+  override readonly name = "TimeoutError";
 }

@@ -13,6 +13,12 @@ export interface SkyrunServer {
   readonly pid: number;
   /** Resident memory of the server process, MB. */
   rssMb(): number;
+  /** CPU time (user + system) the server process has used so far, ms. */
+  cpuMs(): number;
+  /** When the process was started (performance.now()), to time start-up from. */
+  readonly spawnedAt: number;
+  /** Kills the process with SIGKILL: no shutdown, as a crash. */
+  kill9(): void;
   stop(): Promise<void>;
 }
 
@@ -42,7 +48,10 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
   } catch { /* already there (a prepared store) */ }
   const token = cli(["tokens", "create", user, "--data-dir", dataDir]).trim().split("\n").at(-1)!;
   const port = await freePort({ from: "kernel" });
-  const child: ChildProcess = spawn("node", [CLI, "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--cores", String(o.cores), "--ram", String(o.ramGB), "--no-tls"], {
+  // SKYRUN_BENCH_CPU_PROF=DIR writes a V8 CPU profile of each server into DIR (where the time goes).
+  const profile = process.env.SKYRUN_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SKYRUN_BENCH_CPU_PROF}`] : [];
+  const spawnedAt = performance.now();
+  const child: ChildProcess = spawn("node", [...profile, CLI, "server", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--cores", String(o.cores), "--ram", String(o.ramGB), "--no-tls"], {
     env: { ...process.env, SKYRUN_PODMAN_SOCKET: o.engineSocket, SKYRUN_LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -66,6 +75,9 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
       const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
       return Number(kb) / 1024;
     },
+    cpuMs: () => processCpuMs(child.pid!),
+    spawnedAt,
+    kill9: () => { child.kill("SIGKILL"); },
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => {
@@ -75,4 +87,19 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
       child.kill("SIGTERM");
     }),
   };
+}
+
+/** User + system CPU time of a process so far, ms, from /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Adds a user to a data directory (the server may be running) and returns a fresh token of theirs. */
+export function addUserToken(dataDir: string, user: string): string {
+  try {
+    cli(["users", "add", user, "--data-dir", dataDir]);
+  } catch { /* already there */ }
+  return cli(["tokens", "create", user, "--data-dir", dataDir]).trim().split("\n").at(-1)!;
 }

@@ -90,6 +90,10 @@ export const ConfigSchema = z.object({
     network: z.enum(["bridge", "none", "host"]).default("bridge"),
     /** Seconds between SIGTERM and SIGKILL when a job is deleted. */
     stopTimeoutSeconds: z.number().int().min(0).default(10),
+    /** The cgroup job containers run under (docs/performance.md); empty: the engine's default. */
+    jobsCgroup: z.string().regex(/^[A-Za-z0-9_.-]*$/, "a cgroup name: letters, digits, '_', '.', '-'").default("skyrun_jobs"),
+    /** That cgroup's CPU weight (cgroup v2 units; the server's is 100): below the server's, so jobs filling every core cannot starve the API. */
+    jobsCpuWeight: z.number().int().min(1).max(10000).default(10),
   }).strict().prefault({}),
   slurm: z.object({
     /** Partition jobs go to (`sbatch --partition`); empty for the cluster's default. */

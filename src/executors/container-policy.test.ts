@@ -33,8 +33,9 @@ const files: PreparedRunFiles = {
   hasAuth: false,
 };
 const seccomp = "/data/seccomp.json";
-const local = containerPolicyOf(run, { network: "bridge", engineLabels: localEngineLabels(run.jobId, "inst1"), seccompProfile: seccomp });
-const slurm = containerPolicyOf(run, { network: "bridge", engineLabels: slurmEngineLabels(run.jobId), seccompProfile: seccomp });
+const cgroupParent = "/skyrun_jobs";
+const local = containerPolicyOf(run, { network: "bridge", engineLabels: localEngineLabels(run.jobId, "inst1"), seccompProfile: seccomp, cgroupParent });
+const slurm = containerPolicyOf(run, { network: "bridge", engineLabels: slurmEngineLabels(run.jobId), seccompProfile: seccomp, cgroupParent });
 const spec = toEngineContainerSpec(local, { logPath: run.logPath, accountFiles: { passwd: "/data/accounts/pol00001/passwd", group: "/data/accounts/pol00001/group" } });
 const argv = podmanRunArguments(slurm, run.jobId, files);
 const has = (flag: string) => argv.includes(flag);
@@ -61,6 +62,7 @@ const RENDERED: Record<keyof ContainerPolicy, { engineApi: Check; podmanCli: Che
     engineApi: (p) => expect(spec.HostConfig).toMatchObject({ NanoCpus: p.limits.nanoCpus, CpuShares: p.limits.cpuShares, Memory: p.limits.memoryBytes, MemorySwap: p.limits.memorySwapBytes, PidsLimit: p.limits.pids }),
     podmanCli: (p) => expect(argv).toEqual(expect.arrayContaining(["--cpus=2", `--cpu-shares=${p.limits.cpuShares}`, `--memory=${p.limits.memoryBytes}b`, `--memory-swap=${p.limits.memorySwapBytes}b`, `--pids-limit=${p.limits.pids}`])),
   },
+  cgroupParent: { engineApi: (p) => expect(spec.HostConfig?.CgroupParent).toBe(p.cgroupParent), podmanCli: (p) => expect(has(`--cgroup-parent=${p.cgroupParent}`)).toBe(true) },
   mounts: { engineApi: (p) => expect(spec.HostConfig?.Binds?.slice(0, 2)).toEqual(p.mounts.map((m) => `${m.source}:${m.target}`)), podmanCli: (p) => expect(argv).toEqual(expect.arrayContaining(p.mounts.map((m) => `--volume=${m.source}:${m.target}`))) },
   env: { engineApi: (p) => expect(spec.Env).toEqual(p.env.map(([k, v]) => `${k}=${v}`)), podmanCli: () => expect(has(`--env-file=${files.paths.envFile}`)).toBe(true) /* values never on a command line */ },
   labels: { engineApi: (p) => expect(spec.Labels).toEqual(p.labels), podmanCli: (p) => expect(argv).toEqual(expect.arrayContaining(Object.entries(p.labels).map(([k, v]) => `--label=${k}=${v}`))) },

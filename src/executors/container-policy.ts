@@ -43,6 +43,12 @@ export interface ContainerPolicy {
     readonly memorySwapBytes: number;
     readonly pids: number;
   };
+  /**
+   * The cgroup the container's own cgroup is made under: skyrun's jobs cgroup, whose
+   * low CPU weight keeps the server (and the engine) responsive when jobs fill every
+   * core. null for the engine's default (on Slurm nodes, Slurm's job cgroup).
+   */
+  readonly cgroupParent: string | null;
   readonly mounts: readonly BindMount[];
   /** The full environment, user's then skyrun's. */
   readonly env: readonly (readonly [string, string])[];
@@ -61,6 +67,8 @@ export interface PolicyOptions {
   /** Labels by which the engine's executor finds its containers again. */
   readonly engineLabels: Readonly<Record<string, string>>;
   readonly seccompProfile: string | null;
+  /** The parent cgroup of job containers (jobs-cgroup.ts), or null for the engine's default. @defaultValue null */
+  readonly cgroupParent?: string | null;
 }
 
 /** The one container policy for a run. Pure. */
@@ -84,6 +92,7 @@ export function containerPolicyOf(run: RunRequest, o: PolicyOptions): ContainerP
       memorySwapBytes: memory,
       pids: JOB_PIDS_LIMIT,
     },
+    cgroupParent: o.cgroupParent ?? null,
     mounts: run.mounts,
     env: run.env,
     labels: { ...o.engineLabels, [LABEL_OWNER]: run.owner.username },

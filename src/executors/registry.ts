@@ -28,6 +28,7 @@ export const EXECUTORS: ExecutorFactories & Record<ExecutorKind, unknown> = {
   async local(section, { layout, log, clock, seccompProfile, registries }) {
     const { ensureEngineSocket } = await import("./local/engine-socket.js");
     const { createPodmanExecutor } = await import("./local/podman-executor.js");
+    const { ensureJobsCgroup, hostCgroupManager } = await import("./local/jobs-cgroup.js");
     const socketPath = await ensureEngineSocket({ socketPath: section.socketPath, stateDir: layout.engineStateDir, log, clock });
     log.info({ socketPath }, "container engine socket");
     const { loadOrCreateInstanceId } = await import("../storage/instance-id.js");
@@ -40,6 +41,7 @@ export const EXECUTORS: ExecutorFactories & Record<ExecutorKind, unknown> = {
       registryHosts: registries.map((r) => r.host),
       seccompProfile,
       stopGraceSeconds: section.stopTimeoutSeconds,
+      cgroupParent: ensureJobsCgroup({ name: section.jobsCgroup, cpuWeight: section.jobsCpuWeight, manager: hostCgroupManager() }, log),
     });
   },
   async slurm(section, { layout, log, clock, seccompProfile, registries }) {

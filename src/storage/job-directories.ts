@@ -1,4 +1,5 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Owner } from "../domain/job.js";
 import type { DataLayout } from "./data-layout.js";
@@ -19,7 +20,8 @@ export interface JobDirectories {
   ensureProjects(groups: readonly { readonly name: string; readonly gid: number }[]): void;
   /** A private `/scratch` for one job, owned by the user, mode 0700. */
   createScratch(jobId: string, owner: Owner): string;
-  removeScratch(jobId: string): void;
+  /** Asynchronous: a job's scratch can be large, and a synchronous removal held the event loop (issue 13). */
+  removeScratch(jobId: string): Promise<void>;
   /** Makes sure the log's directory exists (the engine creates the file). */
   prepareLog(jobId: string): string;
   /** Where the job's log is (whether or not it exists yet). */
@@ -70,9 +72,7 @@ export function createJobDirectories(layout: DataLayout): JobDirectories {
       chownSync(dir, owner.uid, owner.gid);
       return dir;
     },
-    removeScratch(jobId) {
-      rmSync(layout.scratchDir(jobId), { recursive: true, force: true });
-    },
+    removeScratch: (jobId) => rm(layout.scratchDir(jobId), { recursive: true, force: true }),
     prepareLog(jobId) {
       const path = layout.logPath(jobId);
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

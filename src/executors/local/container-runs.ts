@@ -13,6 +13,7 @@ export interface ContainerRunsOptions {
   readonly network: "bridge" | "none" | "host";
   readonly instanceId: string;
   readonly seccompProfile: string | null;
+  readonly cgroupParent: string | null;
 }
 
 /** Creates and starts jobs' containers; a container an earlier attempt made is adopted, never doubled. */
@@ -28,7 +29,7 @@ export class ContainerRuns {
 
   /** Creates the job's container from the image with this id. Resolves true when an existing one of this job already runs or ran. */
   async create(run: RunRequest, imageId: string): Promise<boolean> {
-    const policy = containerPolicyOf(run, { network: this.o.network, engineLabels: localEngineLabels(run.jobId, this.o.instanceId), seccompProfile: this.o.seccompProfile });
+    const policy = containerPolicyOf(run, { network: this.o.network, engineLabels: localEngineLabels(run.jobId, this.o.instanceId), seccompProfile: this.o.seccompProfile, cgroupParent: this.o.cgroupParent });
     const accountFiles = await this.accounts.prepare(run, imageId);
     try {
       const spec = toEngineContainerSpec(policy, { logPath: run.logPath, accountFiles });

@@ -40,6 +40,7 @@ export function toEngineContainerSpec(p: ContainerPolicy, o: { readonly logPath:
       Memory: p.limits.memoryBytes,
       MemorySwap: p.limits.memorySwapBytes,
       PidsLimit: p.limits.pids,
+      ...(p.cgroupParent ? { CgroupParent: p.cgroupParent } : {}),
       NetworkMode: p.network,
       LogConfig: { Type: "k8s-file", Config: { path: o.logPath } },
     },

@@ -31,6 +31,8 @@ export interface PodmanExecutorOptions {
   readonly seccompProfile?: string | null;
   /** Seconds between SIGTERM and SIGKILL when a run is stopped. */
   readonly stopGraceSeconds: number;
+  /** The cgroup job containers are made under (jobs-cgroup.ts), or null for the engine's default. */
+  readonly cgroupParent?: string | null;
 }
 
 /**
@@ -52,7 +54,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
   const exits = new ExitReports(inspection, () => listener, (jobId) => usage.forget(jobId));
   const images = createImageResolution(docker, clock, { insecureRegistries: new Set(o.insecureRegistries ?? []), registryHosts: new Set(o.registryHosts ?? []) });
   const accountFiles = createJobAccountFiles(docker, o.accountsDir, { instanceId: o.instanceId, log });
-  const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null }, accountFiles, (cid, jobId) => jobOfContainer.set(cid, jobId));
+  const runs = new ContainerRuns(docker, inspection, { network: o.network, instanceId: o.instanceId, seccompProfile: o.seccompProfile ?? null, cgroupParent: o.cgroupParent ?? null }, accountFiles, (cid, jobId) => jobOfContainer.set(cid, jobId));
   const exitFiles = watchContainerExits((containerId) => {
     const jobId = jobOfContainer.get(containerId);
     if (jobId && !exits.has(containerId)) void exits.report(containerId, jobId, clock.now()).catch(() => undefined);
@@ -160,7 +162,7 @@ export function createPodmanExecutor(deps: { log: Logger; clock: Clock }, o: Pod
       prepared.delete(jobId);
       usage.forget(jobId);
       for (const [cid, jid] of jobOfContainer) if (jid === jobId) jobOfContainer.delete(cid);
-      accountFiles.remove(jobId);
+      await accountFiles.remove(jobId);
       try {
         await docker.getContainer(containerNameOf(jobId)).remove({ force: true });
       } catch (e) {

@@ -47,6 +47,7 @@ export function podmanRunArguments(p: ContainerPolicy, jobId: string, files: Pre
     `--memory=${p.limits.memoryBytes}b`,
     `--memory-swap=${p.limits.memorySwapBytes}b`,
     `--pids-limit=${p.limits.pids}`,
+    ...(p.cgroupParent ? [`--cgroup-parent=${p.cgroupParent}`] : []),
     `--network=${p.network}`,
     `--hostname=${p.hostname}`,
     `--workdir=${p.workingDir}`,

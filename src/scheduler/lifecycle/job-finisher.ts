@@ -54,8 +54,7 @@ export class JobFinisher {
   /** Frees what the engine keeps of a finished run. Never throws: the reconciler retries. */
   async releaseEngineSide(job: Job): Promise<void> {
     try {
-      this.d.dirs.removeScratch(job.id);
-      await this.d.executor.release(refOf(job));
+      await Promise.all([this.d.dirs.removeScratch(job.id), this.d.executor.release(refOf(job))]);
     } catch (e) {
       this.d.log.warn({ jobId: job.id, err: toError(e).message }, "could not release the run; the reconciler will retry");
     }

@@ -5,6 +5,7 @@ import { lifecycleEvents as ev } from "../../domain/lifecycle-events.js";
 import type { SubmitResult } from "../../executors/executor.js";
 import type { DeadlineTimers } from "./deadline-timers.js";
 import type { JobFinisher } from "./job-finisher.js";
+import { LaunchGate } from "./launch-gate.js";
 import type { LifecycleDeps } from "./lifecycle-deps.js";
 import type { RunMarks } from "./run-marks.js";
 import type { RunPreparations } from "./run-preparations.js";
@@ -28,6 +29,8 @@ export type LauncherDeps = Pick<LifecycleDeps, "store" | "executor" | "ledger" |
 /** Hands admitted jobs' runs to the engine: queued → starting → running (or back, or failed). */
 export class Launcher {
   private readonly retries = new Map<JobId, number>();
+  /** Bounds the runs handed to the engine at once. */
+  private readonly gate = new LaunchGate();
 
   constructor(private readonly d: LauncherDeps) {}
 
@@ -67,7 +70,7 @@ export class Launcher {
     let submitted: SubmitResult;
     this.d.marks.markLaunching(job.id);
     try {
-      submitted = await this.d.executor.submit((await this.d.preparations.take(job.id)) ?? (await this.d.buildRunRequest(job)));
+      submitted = await this.gate.run(async () => this.d.executor.submit((await this.d.preparations.take(job.id)) ?? (await this.d.buildRunRequest(job))));
     } catch (e) {
       await this.onLaunchError(job, e);
       return;
