@@ -64,6 +64,9 @@ export async function actOnEach(action: SessionAction, sessions: readonly Pick<S
   invalidateListing();
 }
 
+/** The server's per-session outcome words, as the dialog says them: a running session is deleted by being stopped. */
+const BULK_OUTCOME_WORDS: Readonly<Record<string, string>> = { deleted: "deleted", terminating: "deleted (stopping)", renewed: "renewed", unchanged: "renewed (deadline unchanged)" };
+
 /** The bulk selector of a filter, when the server's bulk actions can express it exactly. */
 export function bulkSelector(q: SessionQuery): Record<string, string | readonly string[]> | undefined {
   const only = q.status.length === 0 && q.id === "" && q.image === "" && q.user === "" && q.from === "" && q.to === "" && q.exitCode === "" && !q.all;
@@ -77,7 +80,7 @@ export async function actOnFilter(action: SessionAction, q: SessionQuery, onOutc
   if (selector && (action === "delete" || action === "cancel" || action === "renew")) {
     try {
       const outcomes = await bulkAction(action === "renew" ? "renew" : "delete", selector);
-      for (const o of outcomes) onOutcome({ id: o.id, ok: o.status < 400, message: o.message ?? o.outcome });
+      for (const o of outcomes) onOutcome({ id: o.id, ok: o.status < 400, message: o.message ?? BULK_OUTCOME_WORDS[o.outcome] ?? o.outcome });
       invalidateListing();
       return;
     } catch (e) {

@@ -5,6 +5,7 @@
  * first page, at most every few seconds.
  */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { DONE_STATUSES } from "../../../src/contracts/session.js";
 import type { Session } from "../api/extension-types.js";
 import { listSessionsPage } from "../api/session-listing.js";
 import { liveStore, useLive } from "./live-store.js";
@@ -67,7 +68,8 @@ export function useSessionPages(q: SessionQuery, me: string): SessionPages {
     void load(true);
   }, [key, live.reloads]);
 
-  // A session the stream sent that matches but is not loaded: a new one; reload, throttled.
+  // A session the stream sent that matches but is not loaded (a new one), or a loaded one
+  // that has ended (a deleted one leaves the listing, which only the server knows): reload, throttled.
   useEffect(() => {
     if (state.rows.length === 0 && state.total === undefined) return;
     const loaded = new Set(state.rows.map((s) => s.id));
@@ -75,7 +77,9 @@ export function useSessionPages(q: SessionQuery, me: string): SessionPages {
     seenVersion.current = live.version;
     const unseen = changed.some((id) => {
       const s = liveStore.session(id);
-      return s !== undefined && !loaded.has(id) && (q.all || s.userid === me) && matchesQuery(s, q);
+      if (s === undefined) return false;
+      if (loaded.has(id)) return DONE_STATUSES.includes(s.status);
+      return (q.all || s.userid === me) && matchesQuery(s, q);
     });
     if (!unseen) return;
     const delay = Math.max(0, lastRefresh.current + REFRESH_MIN_MS - Date.now());
