@@ -5,14 +5,18 @@ import { DEMO_IMAGE } from "../../support/paths.js";
 import { startRegistry, type RegistryServer } from "../../support/registry-server.js";
 import { startSlurmCluster, type SlurmCluster } from "../../support/slurm-cluster.js";
 import { startTestServer, type TestServer, type TestUser } from "../../support/test-server.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.js";
+import type { JobHistoryPageJson } from "../../../src/contracts/accounting.js";
 
 // Issue 6: sessions run as Slurm batch jobs on a real cluster (munge, slurmctld, two slurmd nodes).
 let cluster: SlurmCluster;
 let registry: RegistryServer;
 let t: TestServer;
 let alice: TestUser;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver();
   cluster = await startSlurmCluster();
   registry = await startRegistry({ credentials: { username: "alice", password: "registry-Pa55" } });
   t = await startTestServer({
@@ -25,12 +29,14 @@ beforeAll(async () => {
       },
       sessions: { deadlineSeconds: 600, renewSeconds: 1200 },
       registries: [{ host: registry.host, insecure: true }],
+      notifications: { allowedUrls: [`${receiver.url}/hook`], backoffSeconds: 0.2, maxBackoffSeconds: 1 },
     },
   });
   alice = await t.addUser("alice", { uid: 20001, groups: ["astro:30001", "survey:30002"] });
 }, 20 * 60_000);
 afterAll(async () => {
   await t.close();
+  await receiver.close();
   await registry.stop();
   await cluster.stop();
 }, 180_000);
@@ -321,5 +327,20 @@ describe("batch work on Slurm", { timeout: 240_000 }, () => {
     const file = `${t.dataDir}/arc/home/alice/slurm-out.txt`;
     await waitUntil("the output file", async () => (existsSync(file) ? true : undefined));
     expect(statSync(file).uid).toBe(20001);
+  });
+
+  it("notifies the end of a Slurm job once, signed, and accounts for it", async () => {
+    const id = await create({ name: "noted", notify: `${receiver.url}/hook/slurm`, cmd: "sh", args: "-c 'exit 4'" });
+    await waitFor(id, ["Failed"]);
+    const [got] = await receiver.waitFor("/hook/slurm", 1, 120_000);
+    expect(JSON.parse(got!.body)).toMatchObject({ event: "session.ended", session: { id, status: "Failed", exitCode: 4 } });
+    expect(got!.headers["x-skyrun-signature"]).toMatch(/^t=\d+,\s*v1=[0-9a-f]{64}$/);
+    const today = new Date().toISOString().slice(0, 10);
+    const history = await waitUntil("the accounting record", async () => {
+      const page = (await request("GET", `${t.base("v1")}/accounting/jobs?from=${today}`, { token: alice.token })).json<JobHistoryPageJson>();
+      return page.jobs.find((j) => j.id === id);
+    });
+    expect(history).toMatchObject({ owner: "alice", exitCode: 4, attempts: 1 });
+    expect(receiver.requests.filter((r) => r.path.startsWith("/hook/slurm"))).toHaveLength(1);
   });
 });
