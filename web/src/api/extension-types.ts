@@ -1,92 +1,24 @@
 /**
- * Wire shapes of the API extensions the lead is adding for the dashboard
- * (/work/notes/api-extensions.md, "For the dashboard"), typed here until src/contracts
- * carries them. Every field is optional: the app works against a server without them
- * and switches each feature on when the server answers it.
+ * The wire shapes the dashboard reads beyond the platform's, named as the app uses them.
+ * All come from src/contracts, so the server and the app cannot drift; every extension
+ * field there is optional, and the app switches a feature on when the server answers it.
  */
+import type { AccountingReportJson, AccountingRowJson as WireAccountingRow } from "../../../src/contracts/accounting.js";
 import type { EngineNodeJson, PlatformStatsJson, QueueJson, QueueUserJson, SessionStatsJson, UsageSampleJson } from "../../../src/contracts/platform.js";
-import type { SessionJson } from "../../../src/contracts/session.js";
+import type { AttemptJson, BulkOutcomeJson, SessionJson, WaitingJson } from "../../../src/contracts/session.js";
 
-export interface AttemptJson {
-  readonly attempt: number;
-  readonly status: string;
-  readonly startTime?: string;
-  readonly endTime?: string;
-  readonly exitCode?: number;
-  readonly statusMessage?: string;
-}
-
-export interface ResourceAmounts {
-  readonly cores: number;
-  readonly ramGB: number;
-  readonly gpus: number;
-}
-
-/** Why a session waits, in numbers. */
-export interface WaitingJson {
-  readonly kind: "capacity" | "reserved" | "user-limit" | "dependencies" | "engine-unavailable" | "engine-queue" | "not-examined" | "throttle" | "retry-backoff" | (string & Record<never, never>);
-  readonly position?: number;
-  readonly positionLimit?: number;
-  readonly need?: ResourceAmounts;
-  readonly free?: ResourceAmounts;
-  readonly total?: ResourceAmounts;
-  readonly reservedFor?: string;
-  readonly limit?: string;
-  readonly inUse?: number;
-  readonly max?: number;
-  readonly waitingOn?: readonly string[];
-  readonly detail?: string;
-}
-
-/** A session with the extensions of the notes. */
-export interface Session extends Omit<SessionJson, "waiting"> {
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly setId?: string;
-  readonly attempt?: number;
-  readonly retries?: number;
-  readonly attempts?: readonly AttemptJson[];
-  readonly maxRunning?: number;
-  readonly walltime?: number;
-  readonly workdir?: string;
-  readonly waiting?: WaitingJson;
-}
-
-/** The server's shapes for the usage history and the queue (src/contracts/platform.ts). */
+export type Session = SessionJson;
 export type StatsSample = UsageSampleJson;
 
 export interface SessionStatsWithHistory extends SessionStatsJson {
   readonly history?: readonly StatsSample[];
 }
 
-export type { EngineNodeJson, QueueJson, QueueUserJson };
+/** `GET /accounting`, as far as the usage page reads it (older servers send no totals). */
+export type AccountingJson = Pick<AccountingReportJson, "from" | "to" | "by" | "period" | "rows">;
+/** A row once the client has named the null key (jobs without a group, project or label) "(none)". */
+export type AccountingRowJson = Omit<WireAccountingRow, "key"> & { readonly key: string };
+/** Cores, RAM and GPUs in a wait explanation. */
+export type ResourceAmounts = NonNullable<WaitingJson["need"]>;
 
-export interface AccountingRowJson {
-  readonly key: string;
-  readonly period: string;
-  readonly jobs: number;
-  readonly coreHours: number;
-  readonly gpuHours: number;
-  readonly ramGBHours: number;
-  readonly wallHours: number;
-  readonly cpuEfficiency: number | null;
-  readonly failures: number;
-}
-
-export interface AccountingJson {
-  readonly from: string;
-  readonly to: string;
-  readonly by: string;
-  readonly period: string;
-  /** On the wire a row's key is null for jobs with no group, no project or without the label. */
-  readonly rows: readonly (Omit<AccountingRowJson, "key"> & { readonly key: string | null })[];
-}
-
-/** One line of a bulk action's answer. */
-export interface BulkOutcomeJson {
-  readonly id: string;
-  readonly outcome: string;
-  readonly status: number;
-  readonly message?: string;
-}
-
-export type { PlatformStatsJson };
+export type { AttemptJson, BulkOutcomeJson, EngineNodeJson, PlatformStatsJson, QueueJson, QueueUserJson, WaitingJson };
