@@ -1,4 +1,4 @@
-import { open, stat, truncate, appendFile } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 
 /** How the engine writes a job's log (see log-reader.ts). */
 type LogFormat = "k8s-file" | "raw";
@@ -30,15 +30,18 @@ export async function cutLogAtCap(path: string, format: LogFormat, capBytes: num
   if (size <= capBytes) return false;
   const from = Math.max(0, capBytes - LINE_SEARCH_BYTES);
   const tail = Buffer.alloc(capBytes - from);
-  const file = await open(path, "r");
+  const file = await open(path, "r+");
   try {
     await file.read(tail, 0, tail.length, from);
+    const lastNewline = tail.lastIndexOf(0x0a);
+    const cut = lastNewline >= 0 ? from + lastNewline + 1 : capBytes;
+    // Cut inside a line (raw output without line breaks): the marker still starts a line of its own.
+    const marker = Buffer.from((lastNewline >= 0 ? "" : "\n") + markerLine(format, message, at));
+    // The marker first, then the end moves to it: a reader never sees the cut log without it.
+    await file.write(marker, 0, marker.length, cut);
+    await file.truncate(cut + marker.length);
   } finally {
     await file.close();
   }
-  const lastNewline = tail.lastIndexOf(0x0a);
-  await truncate(path, lastNewline >= 0 ? from + lastNewline + 1 : capBytes);
-  // Cut inside a line (raw output without line breaks): the marker still starts a line of its own.
-  await appendFile(path, (lastNewline >= 0 ? "" : "\n") + markerLine(format, message, at));
   return true;
 }
