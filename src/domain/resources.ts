@@ -97,3 +97,14 @@ export function resolveResources(
 
 /** Bytes in `gb` GiB: the platform's RAM unit is Gi. */
 export const gibToBytes = (gb: number): number => Math.round(gb * 1024 ** 3);
+
+/** One node of an engine that has several (Slurm, as `sinfo` lists it), memory in GiB. */
+export interface EngineNode {
+  readonly name: string;
+  /** The engine's own state word (Slurm's long state: `idle`, `mixed`, `allocated`, `down*`, …). */
+  readonly state: string;
+  readonly cpus: number;
+  readonly cpusAllocated: number;
+  readonly memoryGB: number;
+  readonly memoryAllocatedGB: number;
+}

@@ -2,6 +2,7 @@ import type { EngineImageFacts } from "../domain/image-access.js";
 import type { JobId } from "../domain/ids.js";
 import type { Owner, Resources } from "../domain/job.js";
 import type { PosixAccounts } from "../domain/posix-accounts.js";
+import type { EngineNode } from "../domain/resources.js";
 import type { SessionUsage } from "../domain/session-usage.js";
 
 export type ExecutorKind = "local" | "slurm";
@@ -140,13 +141,4 @@ export interface CapacityReport {
   readonly partition?: string | undefined;
 }
 
-/** One node of an engine that has several (Slurm), memory in GiB. */
-export interface EngineNode {
-  readonly name: string;
-  readonly state: string;
-  readonly cpus: number;
-  readonly cpusAllocated: number;
-  readonly memoryGB: number;
-  readonly memoryAllocatedGB: number;
-}
 export const canReportCapacity = (e: Executor): e is Executor & CapacityReport => "capacity" in e;

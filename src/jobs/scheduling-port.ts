@@ -1,5 +1,6 @@
 import type { JobId } from "../domain/ids.js";
 import type { Job } from "../domain/job.js";
+import type { EngineNode } from "../domain/resources.js";
 import type { SessionUsage } from "../domain/session-usage.js";
 import type { ResourceAmounts, WaitExplanation } from "../domain/wait-explanation.js";
 
@@ -11,20 +12,11 @@ export interface CapacitySnapshot {
   readonly total: ResourceAmounts;
   readonly inUse: ResourceAmounts;
   /** The engine's nodes, when it has several and lists them (Slurm). */
-  readonly nodes?: readonly EngineNodeFigures[];
+  readonly nodes?: readonly EngineNode[];
   /** The engine's partition runs go to, when one is configured (Slurm). */
   readonly partition?: string;
 }
 
-/** One node of the engine, memory in GiB. */
-export interface EngineNodeFigures {
-  readonly name: string;
-  readonly state: string;
-  readonly cpus: number;
-  readonly cpusAllocated: number;
-  readonly memoryGB: number;
-  readonly memoryAllocatedGB: number;
-}
 
 /** Live figures of the queue and the runs, in memory: no I/O. */
 export interface SchedulingCounts {

@@ -1,16 +1,8 @@
+import type { EngineNode } from "../../domain/resources.js";
+
 /** The `sinfo --Node --Format` that `parseNodeCapacity` reads: one node per line, `|`-separated. */
 export const SINFO_FORMAT = "NodeList:|,CPUsState:|,Memory:|,AllocMem:|,StateLong:|";
 
-/** One node as sinfo lists it, memory in GiB. */
-export interface NodeCapacity {
-  readonly name: string;
-  /** Slurm's long state word (`idle`, `mixed`, `allocated`, `down*`, …). */
-  readonly state: string;
-  readonly cpus: number;
-  readonly cpusAllocated: number;
-  readonly memoryGB: number;
-  readonly memoryAllocatedGB: number;
-}
 
 /** Cluster capacity in the units of the stats view: cores and GiB; and every node listed, usable or not. */
 export interface ClusterCapacity {
@@ -18,7 +10,7 @@ export interface ClusterCapacity {
   readonly ramGB: number;
   readonly coresAllocated: number;
   readonly ramAllocatedGB: number;
-  readonly nodes: readonly NodeCapacity[];
+  readonly nodes: readonly EngineNode[];
 }
 
 /** Node states that offer nothing to new jobs. A trailing `*` means the node does not respond. */
@@ -40,7 +32,7 @@ export function parseNodeCapacity(output: string): ClusterCapacity {
   let coresAllocated = 0;
   let ramAllocatedMiB = 0;
   const gib = (m: number) => Math.round((m / 1024) * 1000) / 1000;
-  const nodes: NodeCapacity[] = [];
+  const nodes: EngineNode[] = [];
   for (const line of output.split("\n")) {
     const [node, cpus, memory, allocMem, state] = line.trim().split("|");
     if (!node || !cpus || seen.has(node)) continue;
