@@ -31,7 +31,7 @@ interface Backend {
 const BACKENDS: readonly Backend[] = [
   {
     name: "local",
-    waitMs: 60_000,
+    waitMs: 120_000,
     async start(dataDir) {
       // The pages ask for up to 4 cores and 16 GB per job: this server offers a node of 16 cores and 64 GB.
       const server = await startServerProcess(dataDir, await freePort({ from: "kernel" }), ["--cores", "16", "--ram", "64"]);

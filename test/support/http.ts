@@ -65,6 +65,8 @@ export function waitForStatus(base: string, token: string, id: string, statuses:
     const r = await request("GET", `${base}/session/${id}`, { token });
     if (r.status !== 200) throw new Error(`GET session ${id}: ${r.status} ${r.text}`);
     const s = r.json<SessionJson>();
-    return statuses.includes(s.status) ? s : undefined;
+    if (statuses.includes(s.status)) return s;
+    // Thrown rather than returned, so that a timeout names where the session was stuck.
+    throw new Error(`last seen ${s.status}${s.statusMessage ? ` (${s.statusMessage})` : ""}`);
   }, timeoutMs);
 }
