@@ -1,10 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import Docker from "dockerode";
-import { LABEL_MANAGED } from "../../src/executors/local/engine-container-spec.js";
-import { loadOrCreateInstanceId } from "../../src/storage/instance-id.js";
 import { freePort } from "../../test/support/free-port.js";
+import { removeJobContainers } from "../../test/support/job-containers.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = join(ROOT, "bin/skyrun.js");
@@ -88,22 +86,11 @@ export async function startSkyrun(o: SkyrunServerOptions): Promise<SkyrunServer>
           child.kill("SIGTERM");
         });
       }
+      // A stopped skyrun leaves its jobs running: CPU-bound ones would burn on under the next scenario.
       await removeJobContainers(o.engineSocket, dataDir);
       if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * A stopped skyrun leaves its jobs running (a restart must lose nothing), so a bench that
- * is done with a server removes that server's containers itself: otherwise CPU-bound jobs
- * of one scenario would keep burning cores under the next scenario, or under a test run.
- */
-async function removeJobContainers(engineSocket: string, dataDir: string): Promise<void> {
-  const docker = new Docker({ socketPath: engineSocket });
-  const label = `${LABEL_MANAGED}=${loadOrCreateInstanceId(dataDir)}`;
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } }).catch(() => []);
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }
 
 /** User + system CPU time of a process so far, ms, from /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms). */

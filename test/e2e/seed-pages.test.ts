@@ -10,10 +10,11 @@
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { request, waitForStatus, waitUntil, type SessionJson } from "../support/http.js";
 import { DEMO_IMAGE, PYTHON_IMAGE, SEEDS_IMAGE } from "../support/paths.js";
 import { freePort } from "../support/free-port.js";
+import { removeJobContainers } from "../support/job-containers.js";
 import { skyrunCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { startSlurmCluster, type SlurmCluster } from "../support/slurm-cluster.js";
 import { makeDataDir } from "../support/test-server.js";
@@ -35,7 +36,8 @@ const BACKENDS: readonly Backend[] = [
     async start(dataDir) {
       // The pages ask for up to 4 cores and 16 GB per job: this server offers a node of 16 cores and 64 GB.
       const server = await startServerProcess(dataDir, await freePort({ from: "kernel" }), ["--cores", "16", "--ram", "64"]);
-      return { server, stop: () => server.kill("SIGTERM"), isGone: (id) => !existsSync(join(dataDir, "scratch", id)) };
+      const stop = async () => { await server.kill("SIGTERM"); await removeJobContainers(inject("engineSocket"), dataDir); };
+      return { server, stop, isGone: (id) => !existsSync(join(dataDir, "scratch", id)) };
     },
   },
   {

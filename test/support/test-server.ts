@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import { addUser, createToken, parseGroupSpec } from "../../src/identity/user-admin.js";
 import { startServer, type RunningServer } from "../../src/main.js";
 import type { User } from "../../src/store/store.js";
+import { removeJobContainers } from "./job-containers.js";
 import { TEST_ROOT } from "./paths.js";
 
 export interface TestUser {
@@ -79,7 +80,9 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     },
     async close() {
       await server.close();
-      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (o.dataDir) return; // a restart test starts it again on this directory: its jobs must live on
+      await removeJobContainers(inject("engineSocket"), dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -175,20 +175,24 @@ describe.each(ENGINES)("the %s executor", (_name, startEngine) => {
   it("measures a running run's CPU and memory, or says it cannot", async () => {
     const run = runRequest(["sh", "-c", "while :; do :; done"]);
     const { handle } = await executor.submit(run);
-    await startOf(run.jobId);
-    if (engine.capabilities.reportsUsage) {
-      const usage = await waitUntil("a CPU reading", async () => {
-        const u = await executor.usage({ jobId: run.jobId, handle });
-        return u && u.cpuCores > 0.2 ? u : undefined;
-      }, engine.patienceMs, 500);
-      expect(usage.ramBytes).toBeGreaterThan(0);
-      expect(usage.cpuCores).toBeLessThanOrEqual(1.2); // its limit is one core
-    } else {
-      expect(await executor.usage({ jobId: run.jobId, handle })).toBeUndefined();
+    try {
+      await startOf(run.jobId);
+      if (engine.capabilities.reportsUsage) {
+        const usage = await waitUntil("a CPU reading", async () => {
+          const u = await executor.usage({ jobId: run.jobId, handle });
+          return u && u.cpuCores > 0.2 ? u : undefined;
+        }, engine.patienceMs, 500);
+        expect(usage.ramBytes).toBeGreaterThan(0);
+        expect(usage.cpuCores).toBeLessThanOrEqual(1.2); // its limit is one core
+      } else {
+        expect(await executor.usage({ jobId: run.jobId, handle })).toBeUndefined();
+      }
+    } finally {
+      // Even when an expectation fails: a busy loop left running would slow every later test.
+      await executor.cancel({ jobId: run.jobId, handle });
+      await exitOf(run.jobId);
+      await executor.release({ jobId: run.jobId, handle });
     }
-    await executor.cancel({ jobId: run.jobId, handle });
-    await exitOf(run.jobId);
-    await executor.release({ jobId: run.jobId, handle });
   });
 
   it("reports a run it never had as vanished", async () => {
