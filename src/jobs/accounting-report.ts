@@ -58,13 +58,11 @@ export async function usageReport(deps: Pick<JobServiceDeps, "store" | "clock">,
   const { by, name } = parseBy(p.by);
   const period = parsePeriod(p.period);
   const owner = accountingScope(principal, p.user);
-  const [buckets, totalBuckets] = await Promise.all([
+  // Totals count each job once: a job of an owner in two groups sits in both groups' rows.
+  const [buckets, totals] = await Promise.all([
     deps.store.accounting.usage({ ...range, owner, by }),
-    // Totals count each job once: by user, whose keys never overlap (a job has one owner).
-    by === "user" ? undefined : deps.store.accounting.usage({ ...range, owner, by: "user" }),
+    deps.store.accounting.usageTotals({ ...range, owner }),
   ]);
-  const totals = zero();
-  for (const b of totalBuckets ?? buckets) add(totals, b);
   return { ...range, by: name, period, owner, rows: toPeriods(buckets, period, range.fromDay), totals };
 }
 

@@ -111,6 +111,8 @@ export interface AccountingStore {
   record(entries: readonly JobHistoryEntry[], messages: readonly OutboxMessage[]): Promise<number>;
   /** Figures per key and day, from the daily sums (never from the jobs one by one). */
   usage(query: UsageQuery): Promise<UsageBucket[]>;
+  /** The figures of every job in the range once (whatever a report is summed by), in one aggregate. */
+  usageTotals(query: Omit<UsageQuery, "by">): Promise<UsageFigures>;
   /** History entries of jobs that ended on those days, one page at a time. */
   history(query: HistoryQuery): Promise<HistoryPage>;
 }

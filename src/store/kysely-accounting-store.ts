@@ -254,6 +254,13 @@ export function createKyselyAccountingStore(db: Kysely<Database>, clock: Clock):
       return usageByColumn(db, q, q.by === "user" ? "owner" : q.by);
     },
 
+    async usageTotals(q) {
+      let query = db.selectFrom("usage_daily").select(sumSelections).where("day", ">=", q.fromDay).where("day", "<=", q.toDay);
+      if (q.owner !== undefined) query = query.where("owner", "=", q.owner);
+      // SQL's sum over no rows is NULL, which toFigures reads as 0.
+      return toFigures((await query.executeTakeFirst()) ?? zeroSums());
+    },
+
     async history(q: HistoryQuery): Promise<HistoryPage> {
       let query = db.selectFrom("job_history").selectAll().where("end_day", ">=", q.fromDay).where("end_day", "<=", q.toDay);
       if (q.owner !== undefined) query = query.where("owner", "=", q.owner);

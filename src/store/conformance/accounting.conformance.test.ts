@@ -124,6 +124,10 @@ describe.each(DRIVERS)("accounting store on %s", (driver) => {
     expect(await byKey({ label: "survey" })).toEqual({ "m31@0": 2, "@0": 1, "m33@1": 1 });
     expect(await byKey({ label: "survey" }, "bob")).toEqual({ "m31@0": 1, "@0": 1 });
     expect(await byKey("user", "bob")).toEqual({ "bob@0": 2 });
+    // Totals count each job once, though grouped by group the jobs show in 6 rows.
+    expect((await store.accounting.usageTotals(all)).jobs).toBe(4);
+    expect((await store.accounting.usageTotals({ ...all, owner: "bob" })).jobs).toBe(2);
+    expect(await store.accounting.usageTotals({ fromDay: 0, toDay: 1 })).toMatchObject({ jobs: 0, coreSeconds: 0 });
   });
 
   it("pages the per-job history in order of end, for one owner or everyone, and keeps it after the job is purged (issue 12)", async () => {
