@@ -16,13 +16,17 @@ export interface OutputTargets {
 }
 
 // `cd -P` resolves the path physically: a logical cd would re-walk it from `/`, through
-// the data directory the user may not enter.
+// the data directory the user may not enter. The content goes to a new file beside the
+// target (noclobber: a link planted under that name is refused, never followed), which
+// then replaces the target in one rename: a reader sees the old file or the whole new
+// one, never a part, and a link in the target's place is replaced, not followed.
 const WRITE_SCRIPT = [
   'cd -P -- "$1" || exit 1',
   'case "$(pwd -P)/" in "$3"/*) ;; *) echo "$1 leads outside /arc" >&2; exit 1 ;; esac',
-  'rm -f -- "$2"',
+  'tmp=".$2.skyrun-$$"',
   "set -C",
-  'exec cat > "$2"',
+  'cat > "$tmp" || { rm -f -- "$tmp"; exit 1; }',
+  'mv -f -T -- "$tmp" "$2" || { rm -f -- "$tmp"; exit 1; }',
 ].join("\n");
 
 /**
@@ -30,8 +34,8 @@ const WRITE_SCRIPT = [
  * the kernel decides whether they may, exactly as for the job itself: skyrun runs as
  * root and must never write where the user could not. The user's process starts in
  * the /arc root, as a job's view of /arc begins there, and walks to the file itself;
- * it refuses a directory that resolves outside /arc and, with noclobber after removing
- * an earlier file, a symbolic link in the file's place, so no link leads it to the host.
+ * it refuses a directory that resolves outside /arc, and writes through no symbolic
+ * link (see WRITE_SCRIPT), so no link leads it to the host.
  */
 async function writeAsUser(arcRoot: string, target: string, owner: Owner, source: NodeJS.ReadableStream): Promise<void> {
   const groups = owner.groups.length > 0 ? `--groups=${owner.groups.join(",")}` : "--clear-groups";
