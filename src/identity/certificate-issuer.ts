@@ -59,7 +59,9 @@ const ext = (oid: string, critical: boolean, value: ArrayBuffer) => new Extensio
 function serialBytes(serial: bigint | undefined): ArrayBuffer {
   if (serial === undefined) {
     const bytes = randomBytes(16);
-    bytes[0] = bytes[0]! & 0x7f; // positive INTEGER
+    // First byte 0x40–0x7f: positive, and never a leading zero, which DER forbids (OpenSSL
+    // refused about one certificate in 256 when the first byte came out 0x00).
+    bytes[0] = (bytes[0]! & 0x3f) | 0x40;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
   }
   let hex = serial.toString(16);
