@@ -2,7 +2,7 @@
  * skyrun's benchmarks, side by side with the peer a user would pick instead (bare
  * Podman, Slurm), on this machine, in one run:
  *
- *   npm run bench -- [--quick | --smoke] [--out FILE] [--report FILE] [--keep]
+ *   npm run bench -- [--quick | --smoke] [--only SCENARIOS] [--out FILE] [--report FILE] [--keep]
  *
  * The full run writes bench/results/<date>.md and refreshes the table in the README;
  * --out writes the headline figures as JSON. Progress goes to stderr.
@@ -20,6 +20,7 @@ import type { BenchContext, BenchMode, ScenarioResult } from "./scenarios/bench-
 import { SIZES } from "./scenarios/bench-context.js";
 import { dispatchOverhead } from "./scenarios/dispatch.js";
 import { listAtScale } from "./scenarios/list-at-scale.js";
+import { listCpu } from "./scenarios/list-cpu.js";
 import { barePodmanMakespanMs, describeMakespan, skyrunMakespan } from "./scenarios/makespan.js";
 import { replicasRequest } from "./scenarios/replicas.js";
 import { slurmMakespanMs, slurmSubmitRate, startBenchSlurm, SLURM_SCHEDULING_NOTE, SLURM_TUNING } from "./scenarios/slurm-peer.js";
@@ -42,6 +43,7 @@ const GOALS = {
   skyrun_cpu_ms_per_job: { goal: "<= 5", ok: (v: number) => v <= 5 },
   api_p99_ms_saturated: { goal: "<= 100", ok: (v: number) => v <= 100 },
   api_timeouts_saturated: { goal: "0", ok: (v: number) => v === 0 },
+  list_300_cpu_ms: { goal: "<= 2 (issue 11)", ok: (v: number) => v <= 2 },
   slurm_replicas_10000_seconds: { goal: "<= 2", ok: (v: number) => v <= 2 },
   makespan_ratio_sbatch_vs_skyrun_on_slurm: { goal: ">= 1.0", ok: (v: number) => v >= 1 },
   list_p99_ms_at_10x: { goal: "<= 50", ok: (v: number) => v <= 50 },
@@ -62,8 +64,16 @@ const GOALS = {
 type Figures = Record<string, number>;
 type Key = keyof typeof GOALS;
 
+/** The scenarios, in the order a run takes them; `--only` picks some. */
+const SCENARIOS = ["submit", "replicas", "dispatch", "phases", "makespan", "saturated", "listing", "decision", "scale", "trace"] as const;
+
 async function main(argv: string[]): Promise<void> {
-  const o = new Command("bench").option("--quick", "a run under 5 minutes").option("--smoke", "a few jobs per scenario (CI)").option("--out <file>", "write the headline figures as JSON").option("--keep", "keep the scratch directory").option("--report <file>", "write the results document (every scenario's details) there, in any mode").parse(argv).opts<{ quick?: boolean; smoke?: boolean; out?: string; keep?: boolean; report?: string }>();
+  const o = new Command("bench").option("--quick", "a run under 5 minutes").option("--smoke", "a few jobs per scenario (CI)").option("--out <file>", "write the headline figures as JSON").option("--keep", "keep the scratch directory").option("--report <file>", "write the results document (every scenario's details) there, in any mode")
+    .option("--only <scenarios>", `run only these, comma-separated: ${SCENARIOS.join(", ")}`).parse(argv).opts<{ quick?: boolean; smoke?: boolean; out?: string; keep?: boolean; report?: string; only?: string }>();
+  const only = o.only?.split(",").map((x) => x.trim()).filter(Boolean);
+  const unknown = only?.filter((x) => !(SCENARIOS as readonly string[]).includes(x)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.join(", ")}`);
+  const runs = (name: (typeof SCENARIOS)[number]) => only === undefined || only.includes(name);
   const mode: BenchMode = o.smoke ? "smoke" : o.quick ? "quick" : "full";
   const root = `/tmp/skyrun-bench-${process.pid}`;
   mkdirSync(root, { recursive: true });
@@ -79,66 +89,90 @@ async function main(argv: string[]): Promise<void> {
   const out = {} as Record<Key, number>;
   if (mode !== "full") note(`a ${mode} run shrinks every scenario (bench/scenarios/bench-context.ts SIZES); its figures are not the goals' sizes`);
   try {
-    const submit = await skyrunSubmitRate(ctx);
-    const sbatch = await slurmSubmitRate(ctx, slurm);
-    out.submit_rate_ratio_vs_sbatch = submit.metrics.skyrunCreatesPerSecond! / sbatch.metrics.sbatchPerSecond!;
-    sections.push(section("Submission rate", submit, sbatch, `Ratio: **${round(out.submit_rate_ratio_vs_sbatch)}×** sbatch.`));
+    if (runs("submit")) {
+      const submit = await skyrunSubmitRate(ctx);
+      const sbatch = await slurmSubmitRate(ctx, slurm);
+      out.submit_rate_ratio_vs_sbatch = submit.metrics.skyrunCreatesPerSecond! / sbatch.metrics.sbatchPerSecond!;
+      sections.push(section("Submission rate", submit, sbatch, `Ratio: **${round(out.submit_rate_ratio_vs_sbatch)}×** sbatch.`));
+    }
 
-    const replicas = await replicasRequest(ctx);
-    out.replicas_10000_seconds = replicas.metrics.replicasSeconds!;
-    sections.push(section("One request for 10,000 replicas", replicas));
+    if (runs("replicas")) {
+      const replicas = await replicasRequest(ctx);
+      out.replicas_10000_seconds = replicas.metrics.replicasSeconds!;
+      sections.push(section("One request for 10,000 replicas", replicas));
+    }
 
-    const dispatch = await dispatchOverhead(ctx);
-    out.dispatch_overhead_ms_p50 = dispatch.metrics.dispatchOverheadMsP50!;
-    out.dispatch_overhead_ms_p50_vs_engine_api = dispatch.metrics.dispatchOverheadMsP50VsEngineApi!;
-    sections.push(section("Dispatch overhead", dispatch));
+    if (runs("dispatch")) {
+      const dispatch = await dispatchOverhead(ctx);
+      out.dispatch_overhead_ms_p50 = dispatch.metrics.dispatchOverheadMsP50!;
+      out.dispatch_overhead_ms_p50_vs_engine_api = dispatch.metrics.dispatchOverheadMsP50VsEngineApi!;
+      sections.push(section("Dispatch overhead", dispatch));
+    }
 
-    const phases = await containerPhases(ctx);
-    sections.push(section("Where a trivial container's time goes", phases, ...CONTAINER_TIME_NOTES));
+    if (runs("phases")) {
+      const phases = await containerPhases(ctx);
+      sections.push(section("Where a trivial container's time goes", phases, ...CONTAINER_TIME_NOTES));
+    }
 
-    const n = SIZES[mode].makespanJobs;
-    const skyrun = await skyrunMakespan(ctx);
-    const podmanMs = await barePodmanMakespanMs(ctx);
-    const slurmMs = await slurmMakespanMs(ctx, slurm);
-    out.makespan_ratio_vs_bare_podman = skyrun.ms / podmanMs;
-    out.makespan_ratio_slurm_vs_skyrun = slurmMs / skyrun.ms;
-    out.skyrun_cpu_ms_per_job = skyrun.cpuMsPerJob;
-    const onSlurm = await skyrunOnSlurm(ctx, slurm);
-    out.slurm_replicas_10000_seconds = onSlurm.metrics.slurmReplicas10000Seconds!;
-    out.makespan_ratio_sbatch_vs_skyrun_on_slurm = slurmMs / onSlurm.makespanMs;
-    sections.push(["### Makespan of trivial container jobs, 2 cores", "",
-      `- ${describeMakespan("skyrun (replicas request, 1 core each)", n, skyrun.ms)}`,
-      `- ${describeMakespan("bare `podman run --rm` (parallelism 2)", n, podmanMs)}`,
-      `- ${describeMakespan("Slurm (`sbatch --wrap 'podman run --rm …'`, one node, 2 CPUs)", n, slurmMs)}`,
-      `- ${describeMakespan("skyrun's Slurm executor on the same cluster", n, onSlurm.makespanMs)}`,
-      `- skyrun / bare podman: **${round(out.makespan_ratio_vs_bare_podman)}**; Slurm / skyrun: **${round(out.makespan_ratio_slurm_vs_skyrun)}**; a user's sbatch loop / skyrun on Slurm: **${round(out.makespan_ratio_sbatch_vs_skyrun_on_slurm)}**.`,
-      `- The server's own CPU time (user + system, /proc) over the local run: **${round(skyrun.cpuMsPerJob, 1)} ms per job**.`, ""].join("\n"));
-    sections.push(section("The Slurm executor", onSlurm));
+    if (runs("makespan")) {
+      const n = SIZES[mode].makespanJobs;
+      const skyrun = await skyrunMakespan(ctx);
+      const podmanMs = await barePodmanMakespanMs(ctx);
+      const slurmMs = await slurmMakespanMs(ctx, slurm);
+      out.makespan_ratio_vs_bare_podman = skyrun.ms / podmanMs;
+      out.makespan_ratio_slurm_vs_skyrun = slurmMs / skyrun.ms;
+      out.skyrun_cpu_ms_per_job = skyrun.cpuMsPerJob;
+      const onSlurm = await skyrunOnSlurm(ctx, slurm);
+      out.slurm_replicas_10000_seconds = onSlurm.metrics.slurmReplicas10000Seconds!;
+      out.makespan_ratio_sbatch_vs_skyrun_on_slurm = slurmMs / onSlurm.makespanMs;
+      sections.push(["### Makespan of trivial container jobs, 2 cores", "",
+        `- ${describeMakespan("skyrun (replicas request, 1 core each)", n, skyrun.ms)}`,
+        `- ${describeMakespan("bare `podman run --rm` (parallelism 2)", n, podmanMs)}`,
+        `- ${describeMakespan("Slurm (`sbatch --wrap 'podman run --rm …'`, one node, 2 CPUs)", n, slurmMs)}`,
+        `- ${describeMakespan("skyrun's Slurm executor on the same cluster", n, onSlurm.makespanMs)}`,
+        `- skyrun / bare podman: **${round(out.makespan_ratio_vs_bare_podman)}**; Slurm / skyrun: **${round(out.makespan_ratio_slurm_vs_skyrun)}**; a user's sbatch loop / skyrun on Slurm: **${round(out.makespan_ratio_sbatch_vs_skyrun_on_slurm)}**.`,
+        `- The server's own CPU time (user + system, /proc) over the local run: **${round(skyrun.cpuMsPerJob, 1)} ms per job**.`, ""].join("\n"));
+      sections.push(section("The Slurm executor", onSlurm));
+    }
 
-    const saturated = await apiSaturated(ctx);
-    out.api_p99_ms_saturated = saturated.metrics.apiP99MsSaturated!;
-    out.api_timeouts_saturated = saturated.metrics.apiTimeoutsSaturated!;
-    sections.push(section("The API while jobs fill every core", saturated));
+    if (runs("saturated")) {
+      const saturated = await apiSaturated(ctx);
+      out.api_p99_ms_saturated = saturated.metrics.apiP99MsSaturated!;
+      out.api_timeouts_saturated = saturated.metrics.apiTimeoutsSaturated!;
+      sections.push(section("The API while jobs fill every core", saturated));
+    }
 
-    const decision = await scheduleDecision(ctx);
-    out.schedule_decision_us_p99_at_10x = decision.metrics.scheduleDecisionUsP99!;
-    sections.push(section("One admission decision with a long queue", decision));
+    if (runs("listing")) {
+      const listing = await listCpu(ctx);
+      out.list_300_cpu_ms = listing.metrics.listCpuMs!;
+      sections.push(section("The CPU of one listing of 300 sessions", listing));
+    }
 
-    const list = await listAtScale(ctx);
-    out.list_p99_ms_at_scale = list.scale.listP99Ms;
-    out.rss_mb_at_scale = list.scale.rssMb;
-    out.list_p99_ms_at_10x = list.tenfold.listP99Ms;
-    out.rss_mb_at_10x = list.tenfold.rssMb;
-    out.startup_seconds_at_10x = list.tenfold.startupSeconds;
-    out.recovery_seconds_after_kill9_at_10x = list.tenfold.recoverySeconds;
-    sections.push(section("A large store", ...list.details));
+    if (runs("decision")) {
+      const decision = await scheduleDecision(ctx);
+      out.schedule_decision_us_p99_at_10x = decision.metrics.scheduleDecisionUsP99!;
+      sections.push(section("One admission decision with a long queue", decision));
+    }
 
-    const trace = await traceComparison(ctx);
-    out.trace_bsld_ratio_skyrun_vs_slurm = trace.metrics.bsldRatio!;
-    out.trace_makespan_ratio_skyrun_vs_slurm = trace.metrics.makespanRatio!;
-    out.trace_jain_skyrun = trace.metrics.jainSkyrun!;
-    out.trace_jain_slurm = trace.metrics.jainSlurm!;
-    sections.push(section("A synthetic HPC workload: skyrun against Slurm's backfill", trace));
+    if (runs("scale")) {
+      const list = await listAtScale(ctx);
+      out.list_p99_ms_at_scale = list.scale.listP99Ms;
+      out.rss_mb_at_scale = list.scale.rssMb;
+      out.list_p99_ms_at_10x = list.tenfold.listP99Ms;
+      out.rss_mb_at_10x = list.tenfold.rssMb;
+      out.startup_seconds_at_10x = list.tenfold.startupSeconds;
+      out.recovery_seconds_after_kill9_at_10x = list.tenfold.recoverySeconds;
+      sections.push(section("A large store", ...list.details));
+    }
+
+    if (runs("trace")) {
+      const trace = await traceComparison(ctx);
+      out.trace_bsld_ratio_skyrun_vs_slurm = trace.metrics.bsldRatio!;
+      out.trace_makespan_ratio_skyrun_vs_slurm = trace.metrics.makespanRatio!;
+      out.trace_jain_skyrun = trace.metrics.jainSkyrun!;
+      out.trace_jain_slurm = trace.metrics.jainSlurm!;
+      sections.push(section("A synthetic HPC workload: skyrun against Slurm's backfill", trace));
+    }
   } finally {
     await slurm.stop();
     // The Podman service this run started (detached, so skyrun restarts keep it) ends with the run.
@@ -149,9 +183,10 @@ async function main(argv: string[]): Promise<void> {
   const minutes = (Date.now() - started) / 60_000;
   const table = resultsTable(out);
   process.stdout.write(table);
-  if (o.out) writeFileSync(o.out, JSON.stringify(Object.fromEntries((Object.keys(GOALS) as Key[]).map((k) => [k, round(out[k], 3)])), null, 2) + "\n");
+  if (o.out) writeFileSync(o.out, JSON.stringify(Object.fromEntries((Object.keys(GOALS) as Key[]).filter((k) => k in out).map((k) => [k, round(out[k], 3)])), null, 2) + "\n");
   if (o.report) writeFileSync(o.report, document(`${new Date().toISOString().slice(0, 10)} (${mode} run)`, table, sections, minutes));
-  if (mode === "full") {
+  // A full run is the record; one with --only is not, and leaves the results and the README as they are.
+  if (mode === "full" && only === undefined) {
     const date = new Date().toISOString().slice(0, 10);
     writeFileSync(join(ROOT, `bench/results/${date}.md`), document(date, table, sections, minutes));
     refreshReadme(table, date);
@@ -173,7 +208,7 @@ function section(title: string, ...parts: (ScenarioResult | string)[]): string {
 }
 
 function resultsTable(out: Record<Key, number>): string {
-  const rows = (Object.keys(GOALS) as Key[]).map((k) => `| \`${k}\` | ${round(out[k], 3)} | ${GOALS[k].goal} | ${GOALS[k].ok(out[k], out) ? "met" : "**not met**"} |`);
+  const rows = (Object.keys(GOALS) as Key[]).filter((k) => k in out).map((k) => `| \`${k}\` | ${round(out[k], 3)} | ${GOALS[k].goal} | ${GOALS[k].ok(out[k], out) ? "met" : "**not met**"} |`);
   return ["| figure | measured | goal | |", "|---|---|---|---|", ...rows, ""].join("\n");
 }
 

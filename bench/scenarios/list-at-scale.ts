@@ -1,30 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { JobId } from "../../src/domain/ids.js";
-import { FIRST_ATTEMPT, NEVER, NO_BATCH_OPTIONS, type Job } from "../../src/domain/job.js";
+import type { Job } from "../../src/domain/job.js";
 import { openStore } from "../../src/store/open-store.js";
 import { HttpClient } from "../harness/http-client.js";
 import { note, step } from "../harness/progress.js";
 import { startSkyrun } from "../harness/skyrun-server.js";
+import { storedJob } from "../harness/stored-jobs.js";
 import { round, summarize } from "../harness/stats.js";
 import { SIZES, type BenchContext } from "./bench-context.js";
 
 const USERS = 1000;
 const LISTER = "lister";
 const BATCH = 5000;
-
-const id = (n: number): JobId => `b${n.toString(36).padStart(7, "0")}` as JobId;
-
-function job(n: number, owner: string, over: Partial<Job>): Job {
-  return {
-    id: id(n), owner: { username: owner, uid: 20_000 + (n % USERS), gid: 20_000 + (n % USERS), groups: [] },
-    name: `job-${n}`, image: "localhost/skyrun-demo:latest", type: "headless", command: ["python"], args: ["/arc/projects/x/run.py", `--id=${n}`],
-    env: [["MODE", "batch"]], resources: { coresRequest: 2, coresLimit: 2, ramRequestGB: 4, ramLimitGB: 4, gpus: 0, fixed: true },
-    dependsOn: [], priority: 0, state: "queued", reason: null, exitCode: null, createdAt: new Date(), startedAt: null, finishedAt: null,
-    deadlineSeconds: 1_209_600, visibleUntil: NEVER, executor: "local", runHandle: null, arrayId: null, replicaIndex: null, replicaCount: null,
-    sealedRegistryAuth: null, submitSeq: n, ...NO_BATCH_OPTIONS, ...FIRST_ATTEMPT, updatedAt: new Date(0), updatedSeq: 0, ...over,
-  };
-}
 
 /**
  * Fills a store through skyrun's own store code: finished sessions (most long ago, a
@@ -41,12 +28,12 @@ async function buildStore(dataDir: string, finished: number, queued: number, fro
   for (let i = 0; i < finished; i++, n++) {
     const recent = i % 100 === 0; // 1 % finished within the last hour: still listed
     const end = recent ? now - 60_000 : now - 2 * 86_400_000 - i;
-    batch.push(job(n, owner(i), { state: i % 10 === 0 ? "failed" : "succeeded", exitCode: i % 10 === 0 ? 1 : 0, createdAt: new Date(end - 120_000), startedAt: new Date(end - 60_000), finishedAt: new Date(end), visibleUntil: new Date(end + 3_600_000) }));
+    batch.push(storedJob(n, owner(i), { state: i % 10 === 0 ? "failed" : "succeeded", exitCode: i % 10 === 0 ? 1 : 0, createdAt: new Date(end - 120_000), startedAt: new Date(end - 60_000), finishedAt: new Date(end), visibleUntil: new Date(end + 3_600_000) }));
     if (batch.length >= BATCH) await flush(batch);
     if (i % 100_000 === 0 && i > 0) note(`  ${i} finished sessions stored`);
   }
   for (let i = 0; i < queued; i++, n++) {
-    batch.push(job(n, owner(i), { createdAt: new Date(now - 600_000 + i) }));
+    batch.push(storedJob(n, owner(i), { createdAt: new Date(now - 600_000 + i) }));
     if (batch.length >= BATCH) await flush(batch);
   }
   await flush(batch);
