@@ -6,6 +6,7 @@ import type { JobEvent } from "../domain/job-event.js";
 import { ChangeSequence } from "./change-sequence.js";
 import { applyFilters, applyOrder, countMatching, encodeCursor, sortValueOf } from "./job-query.js";
 import { jobToRow, patchToRow, rowToJob } from "./job-rows.js";
+import { RecentJobs } from "./recent-jobs.js";
 import type { Database, JobsTable } from "./schema.js";
 import type { AttemptRecord, EventStore, JobPage, JobPatch, JobQuery, JobStore, NewJobEvent, QueuedSummary, UsageSample } from "./store.js";
 import { isUniqueViolation } from "./unique-violation.js";
@@ -17,6 +18,8 @@ const NO_DEPENDENCIES: readonly JobId[] = Object.freeze([]);
 const INSERT_CHUNK = 400;
 /** Label rows per INSERT (3 columns each). */
 const LABEL_CHUNK = 5000;
+/** Ids per `IN (…)` read: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const READ_CHUNK = 5000;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -99,6 +102,16 @@ export function createKyselyJobStore(db: Kysely<Database>, changes: ChangeSequen
   /** Every state or field change gets the next change number and time, settled once the write has ended. */
   const changing = <T>(write: (stamp: { updated_seq: number; updated_at: number }) => Promise<T>): Promise<T> =>
     changes.around(1, ({ first, at }) => write({ updated_seq: first, updated_at: at }));
+  const recent = new RecentJobs();
+  /** By id, in chunks that stay under every driver's limit on bound values. */
+  const readMany = async (ids: readonly JobId[]): Promise<Job[]> => {
+    const out: Job[] = [];
+    for (let i = 0; i < ids.length; i += READ_CHUNK) {
+      const rows = await db.selectFrom("jobs").selectAll().where("id", "in", ids.slice(i, i + READ_CHUNK)).execute();
+      for (const r of rows) out.push(rowToJob(r));
+    }
+    return out;
+  };
   return {
     ...usageMethods(db),
 
@@ -130,16 +143,12 @@ export function createKyselyJobStore(db: Kysely<Database>, changes: ChangeSequen
       return row ? rowToJob(row) : undefined;
     },
 
-    async getMany(ids: readonly JobId[]): Promise<Job[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.selectFrom("jobs").selectAll().where("id", "in", [...ids]).execute();
-      return rows.map(rowToJob);
-    },
+    getMany: readMany,
 
     async list(q: JobQuery): Promise<Job[]> {
-      let query = applyOrder(applyFilters(db.selectFrom("jobs"), q), q).selectAll();
+      let query = applyOrder(applyFilters(db.selectFrom("jobs"), q), q).select(["id", "updated_seq", "cpu_seconds"]);
       if (q.limit !== undefined) query = query.limit(q.limit);
-      return (await query.execute()).map(rowToJob);
+      return recent.resolve(await query.execute(), readMany);
     },
 
     page: (q) => pageOf(db, q),

@@ -2,8 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiVersion } from "../../contracts/api-version.js";
 import { BULK_ACTION_PARAMETER, CREATE_PARAMETERS, FORMAT_PARAMETER, LIST_PARAMETERS, MODIFY_PARAMETERS, SESSION_PARAMETERS } from "../../contracts/skaha-parameters.js";
 import { invalid } from "../../domain/errors.js";
-import type { Job } from "../../domain/job.js";
-import type { SessionUsage } from "../../domain/session-usage.js";
 import { bulkAction, type BulkAction } from "../../jobs/bulk-actions.js";
 import { createSessions } from "../../jobs/create-sessions.js";
 import { deleteSession } from "../../jobs/delete-session.js";
@@ -17,6 +15,7 @@ import { parsePaging, parseSelector, queryValues, statusFilter } from "../listin
 import { toBulkOutcomeJson, toBulkText } from "../presenters/bulk-presenter.js";
 import { toPlatformStatsJson } from "../presenters/platform-presenter.js";
 import { toCreatedSessionJson, toPublicSessionJson, toSessionJson } from "../presenters/session-presenter.js";
+import { SessionJsonTexts } from "../presenters/session-json-texts.js";
 import { collectCreateItems, collectParams, queryParam } from "../request-params.js";
 import { requestedFormat, takeFormat, varyOnAccept } from "../response-format.js";
 import { registerSessionOutputRoutes } from "./session-output-routes.js";
@@ -41,7 +40,7 @@ const registryAuthOf = (request: FastifyRequest): string | undefined => {
 /** The `/session` resource of one API version; v0 and v1 differ only in status words. */
 export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): void {
   const d = deps.jobs;
-  const json = (job: Job, usage?: SessionUsage) => toSessionJson(job, version, { usage, waiting: d.scheduling.explain(job) });
+  const listed = new SessionJsonTexts(version);
 
   app.get("/session", async (request, reply) => {
     const view = knownView(queryParam(request, LIST_PARAMETERS.view), LIST_PARAMETERS.view.allowed);
@@ -56,7 +55,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: ApiDeps, versi
     // view=all shows the public fields to everyone, as the platform; administrators see it all.
     if (view === "all" && !principal.isAdmin) return reply.send(page.jobs.map((j) => toPublicSessionJson(j, version)));
     const usage = await d.usage.read(page.jobs);
-    return reply.send(page.jobs.map((j) => json(j, usage.get(j.id))));
+    const body = listed.arrayOf(page.jobs.map((job) => ({ job, live: { usage: usage.get(job.id), waiting: d.scheduling.explain(job) } })));
+    return reply.type("application/json; charset=utf-8").send(body);
   });
 
   app.post("/session", async (request, reply) => {

@@ -122,6 +122,25 @@ describe.each(DRIVERS)("store on %s", (driver) => {
     expect(await store.jobs.countByState()).toEqual({ queued: 2 });
   });
 
+  it("shows every change in the next listing, however often the same listing was read before", async () => {
+    const [a, b, c] = await store.jobs.insertMany([job("seen0001"), job("seen0002"), job("seen0003"), job("seen0004")]);
+    const visibleAt = new Date(at.getTime() + 1000);
+    for (let i = 0; i < 3; i++) expect((await store.jobs.list({ owner: "alice", visibleAt })).map((j) => j.state)).toEqual(["queued", "queued", "queued", "queued"]);
+    await store.jobs.transition(a!.id, ["queued"], "starting", { runHandle: "c-1" });
+    await store.jobs.update(b!.id, { reason: "held by the operator" });
+    await store.jobs.recordUsage(c!.id, { at, cpuCores: 1, ramBytes: 1 }, 7.5);
+    await store.jobs.transition("seen0004" as JobId, ["queued"], "cancelled", { finishedAt: at, visibleUntil: at });
+    const listed = await store.jobs.list({ owner: "alice", visibleAt });
+    expect(listed.map((j) => [j.id, j.state, j.runHandle, j.reason, j.cpuSeconds])).toEqual([
+      ["seen0001", "starting", "c-1", null, 0],
+      ["seen0002", "queued", null, "held by the operator", 0],
+      ["seen0003", "queued", null, null, 7.5],
+    ]);
+    expect(listed).toEqual(await store.jobs.getMany(listed.map((j) => j.id)).then((js) => js.sort((x, y) => x.submitSeq - y.submitSeq)));
+    await store.jobs.purgeFinishedBefore(new Date(at.getTime() + 1), 10);
+    expect((await store.jobs.list({ owner: "alice" })).map((j) => j.id)).toEqual(["seen0001", "seen0002", "seen0003"]);
+  });
+
   it("lists live jobs, and queued ones as summaries page by page in submission order", async () => {
     await store.jobs.insertMany([
       job("qqqq0001", { dependsOn: ["zzzz0009" as JobId] }),

@@ -47,6 +47,27 @@ describe("fairness", () => {
     expect(Date.parse(done.startTime as string)).toBeLessThanOrEqual(Date.parse(bigDone.startTime as string));
   });
 
+  it("shows in each listing, however often read, where a session waits now and what it became", async () => {
+    const s = await server({ capacity: { cores: 1, ramGB: 8 } });
+    const alice = await s.addUser("alice");
+    const list = async () => (await request("GET", `${s.base()}/session`, { token: alice.token })).json<SessionJson[]>();
+    const blocker = await create(s, alice, { cmd: "sleep", args: "300" });
+    await waitForStatus(s.base(), alice.token, blocker, ["Running"]);
+    const first = await create(s, alice, { cmd: "true" });
+    const second = await create(s, alice, { cmd: "true" });
+    for (let i = 0; i < 3; i++) {
+      const listed = await list();
+      expect(listed.map((j) => j.statusMessage?.match(/position \d+/)?.[0] ?? j.status)).toEqual(["Running", "position 1", "position 2"]);
+      for (const j of listed.slice(1)) expect(j).toEqual(await get(s, alice, j.id)); // the listing's JSON is the session's own
+    }
+    await request("DELETE", `${s.base()}/session/${first}`, { token: alice.token });
+    await waitUntil("the second job moves up to position 1", async () => ((await list()).find((j) => j.id === second)?.statusMessage?.includes("position 1 in queue") ? true : undefined));
+    expect((await list()).find((j) => j.id === first)?.status ?? "gone").not.toBe("Pending");
+    await request("DELETE", `${s.base()}/session/${blocker}`, { token: alice.token });
+    await waitForStatus(s.base(), alice.token, second, ["Succeeded"]);
+    expect((await list()).find((j) => j.id === second)?.status).toBe("Succeeded");
+  });
+
   it("holds back a small job that fits now when it would delay the reserved head (backfill)", async () => {
     const s = await server({ capacity: { cores: 4, ramGB: 8 } });
     const vip = await s.addUser("vip");
