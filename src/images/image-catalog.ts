@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import { every, type Clock } from "../domain/clock.js";
 import { isAppError } from "../domain/errors.js";
@@ -73,6 +74,8 @@ const isEngineName = (tag: string): boolean => {
 
 /** How long an anonymous manifest check is trusted, either way. */
 const CHECK_TTL_MS = 60_000;
+/** How long the engine's answer about a local image is reused. */
+const LOCAL_DECISION_TTL_MS = 2000;
 
 /** Runs `work` over `items`, `width` at a time. */
 async function eachLimited<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -107,6 +110,18 @@ export function createImageCatalog(deps: ImageCatalogDeps, o: ImageCatalogOption
   let running: Promise<void> | undefined;
   let stopRefreshing: (() => void) | undefined;
   const registryHosts = new Set(o.registries.map((r) => r.host));
+  // Every create asks, and under load the engine takes a while to answer an inspect (its
+  // storage lock is busy with container creates): a decision is reused briefly and one
+  // inspect serves concurrent creates. It names the image canonically, so that reuse
+  // cannot run anything but what was decided; an image the engine does not hold is asked again.
+  const localDecisions = new LRUCache<string, LocalImageDecision>({
+    max: 1000,
+    ttl: LOCAL_DECISION_TTL_MS,
+    fetchMethod: async (reference) => {
+      const found = await deps.inspectLocal(reference).catch(() => undefined);
+      return found ? decideLocalImage(reference, found, registryHosts) : undefined;
+    },
+  });
 
   async function readRegistry(host: string, client: RegistryClient, fixed: readonly string[] | undefined): Promise<CatalogImage[]> {
     const out: CatalogImage[] = [];
@@ -190,10 +205,7 @@ export function createImageCatalog(deps: ImageCatalogDeps, o: ImageCatalogOption
       return readable;
     },
 
-    async resolveLocal(reference) {
-      const found = await deps.inspectLocal(reference).catch(() => undefined);
-      return found ? decideLocalImage(reference, found, registryHosts) : undefined;
-    },
+    resolveLocal: async (reference) => localDecisions.fetch(reference),
 
     refresh,
 
