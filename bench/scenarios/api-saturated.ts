@@ -33,12 +33,12 @@ export async function apiSaturated(ctx: BenchContext): Promise<ScenarioResult> {
     // Keep-alive clients hold their connection: open all of them first, untimed. (Two hundred
     // connections opened at once while the server is busy leave the last ones' first request
     // waiting 1 to 2.5 s; a bare node:http server doing 1 ms per request shows the same.)
-    const opening = await step(`skyrun: opening ${clients} keep-alive connections`, () =>
+    const opened = summarize(await step(`skyrun: opening ${clients} keep-alive connections`, () =>
       Promise.all(Array.from({ length: clients }, async () => {
         const t = performance.now();
         await http.send("GET", "/healthz", undefined, {}, TIMEOUT_MS);
         return performance.now() - t;
-      })));
+      }))));
     const latencies: number[] = [];
     const byKind: Record<"list" | "get" | "create", number[]> = { list: [], get: [], create: [] };
     let timeouts = 0;
@@ -63,8 +63,9 @@ export async function apiSaturated(ctx: BenchContext): Promise<ScenarioResult> {
             if (e instanceof TimeoutError) timeouts++;
             else errors++;
           }
-          latencies.push(performance.now() - started);
-          byKind[kind].push(performance.now() - started);
+          const ms = performance.now() - started;
+          latencies.push(ms);
+          byKind[kind].push(ms);
         }
       };
       await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
@@ -77,7 +78,7 @@ export async function apiSaturated(ctx: BenchContext): Promise<ScenarioResult> {
       details: [
         `${clients} concurrent keep-alive clients, ${perClient} requests each (3 in 10 list the user's sessions, 6 get one, 1 creates a job), while ${burners} CPU-bound one-core jobs of about a second each kept both cores busy and containers starting.`,
         `${latencies.length} requests in ${round(seconds, 1)} s (${round(latencies.length / seconds, 0)} req/s): p50 ${round(s.p50)} ms, p95 ${round(s.p95)} ms, **p99 ${round(s.p99)} ms**, max ${round(s.max)} ms; **${timeouts} timeouts** (no answer in ${TIMEOUT_MS / 1000} s), ${errors} errors (5xx or connection).`,
-        `The ${clients} connections were opened first, untimed, each with one \`GET /healthz\` at once: p50 ${round(summarize(opening).p50)} ms, max ${round(summarize(opening).max)} ms.`,
+        `The ${clients} connections were opened first, untimed, each with one \`GET /healthz\` at once: p50 ${round(opened.p50)} ms, max ${round(opened.max)} ms.`,
         `By kind, p50 / p99 / max ms: ${Object.entries(byKind).map(([k, l]) => { const q = summarize(l); return `${k} ${round(q.p50)} / ${round(q.p99)} / ${round(q.max)}`; }).join("; ")}.`,
         `The server's own CPU over that time: ${round(cpuMs, 0)} ms (${round(cpuMs / latencies.length, 2)} ms per request).`,
       ],

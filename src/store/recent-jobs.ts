@@ -46,7 +46,7 @@ export class RecentJobs {
   }
 
   /** Keeps a job just read or written, and returns it. */
-  keep(job: Job): Job {
+  private keep(job: Job): Job {
     this.copies.set(job.id, job);
     return job;
   }
